@@ -12,7 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
-from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
@@ -156,11 +156,10 @@ class ApiKey(Aggregate):
         key = cls(
             tenant=tenant,
             name=name,
-            role=role,
+            role=str(role),
             employer_ids=sorted(set(employer_ids)) if employer_ids else None,
             secret_hash=hash_secret(secret),
             by=by,
-            id=uuid4(),
         )
         return key, f"{KEY_PREFIX}_{key.id.hex}_{secret}"
 

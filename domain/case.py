@@ -95,8 +95,9 @@ class Case(Aggregate):
         """The sick report that opens the case (art. 7:629 BW; Regeling procesgang art. 2)."""
 
         type_name = "ziekmelding"
+        # employer_id is not correctable: a case filed under the wrong employer
+        # is closed and reopened, so no employer ever sees another's case.
         fields = (
-            "employer_id",
             "employee",
             "first_sick_day",
             "reported_on",

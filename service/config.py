@@ -1,0 +1,43 @@
+"""Settings from the environment; command-line flags override them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    """``postgresql://…``; None means the embedded SQLite store under ``data_dir``."""
+    data_dir: Path = Path("./data")
+    operator_key: str | None = None
+    pool_min: int = 2
+    pool_max: int = 10
+    """The most PostgreSQL connections one process holds, whatever the number of tenants."""
+    pool_timeout: float = 10.0
+    application_name: str = "spoorlog"
+    command_retries: int = 20
+    """How often a command without If-Match is retried after losing a race on its case."""
+    max_document_bytes: int = 10 * 1024 * 1024
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if environ is None else environ
+        settings = cls(
+            database_url=env.get("SPOORLOG_DATABASE_URL") or None,
+            data_dir=Path(env.get("SPOORLOG_DATA_DIR", "./data")),
+            operator_key=env.get("SPOORLOG_OPERATOR_KEY") or None,
+            pool_min=int(env.get("SPOORLOG_POOL_MIN", "2")),
+            pool_max=int(env.get("SPOORLOG_POOL_MAX", "10")),
+            pool_timeout=float(env.get("SPOORLOG_POOL_TIMEOUT", "10")),
+            application_name=env.get("SPOORLOG_APPLICATION_NAME", "spoorlog"),
+        )
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return replace(settings, **given)  # type: ignore[arg-type]
+
+    @property
+    def uses_postgres(self) -> bool:
+        return bool(self.database_url)

@@ -1,0 +1,119 @@
+"""The eventsourcing recorders, taught to keep idempotent responses.
+
+A command sent with ``Idempotency-Key`` stores its response in the tenant's
+own store in the same transaction as its events: either both are recorded or
+neither, so a retried request can never record twice, across gunicorn workers
+and restarts alike.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.sql import SQL, Identifier
+
+IDEMPOTENCY_TABLE = "idempotency_keys"
+
+
+@dataclass(frozen=True)
+class IdempotentResponse:
+    """What a command answered, kept under the client's key with its request fingerprint."""
+
+    key: str
+    fingerprint: str
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+    def to_json(self) -> str:
+        return json.dumps({"status": self.status, "body": self.body, "headers": self.headers})
+
+    @classmethod
+    def from_row(cls, key: str, fingerprint: str, response: str) -> IdempotentResponse:
+        stored = json.loads(response)
+        return cls(key, fingerprint, stored["status"], stored["body"], stored["headers"])
+
+
+class PostgresTenantRecorder(PostgresApplicationRecorder):
+    """A tenant's events table, plus its idempotency keys, in the tenant's schema."""
+
+    def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        table = SQL("{}.{}").format(
+            Identifier(self.datastore.schema), Identifier(IDEMPOTENCY_TABLE)
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {} (key text PRIMARY KEY, fingerprint text NOT NULL, "
+                "response text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
+            ).format(table)
+        )
+        self._insert_idempotency = SQL(
+            "INSERT INTO {} (key, fingerprint, response) VALUES (%s, %s, %s)"
+        ).format(table)
+        self._select_idempotency = SQL(
+            "SELECT fingerprint, response FROM {} WHERE key = %s"
+        ).format(table)
+
+    def _insert_events(
+        self,
+        curs: Any,
+        stored_events: Sequence[StoredEvent],
+        *,
+        idempotency: IdempotentResponse | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super()._insert_events(curs, stored_events, **kwargs)
+        if idempotency is not None:
+            curs.execute(
+                self._insert_idempotency,
+                (idempotency.key, idempotency.fingerprint, idempotency.to_json()),
+            )
+
+    def idempotent_response(self, key: str) -> IdempotentResponse | None:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._select_idempotency, (key,))
+            row = curs.fetchone()
+        return None if row is None else IdempotentResponse.from_row(key, **row)
+
+
+class SQLiteTenantRecorder(SQLiteApplicationRecorder):
+    """A tenant's events table, plus its idempotency keys, in the tenant's SQLite file."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {IDEMPOTENCY_TABLE} (key TEXT PRIMARY KEY, "
+            "fingerprint TEXT NOT NULL, response TEXT NOT NULL, "
+            "created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+        ]
+
+    def _insert_events(
+        self,
+        c: Any,
+        stored_events: Sequence[StoredEvent],
+        *,
+        idempotency: IdempotentResponse | None = None,
+        **kwargs: Any,
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        if idempotency is not None:
+            c.execute(
+                f"INSERT INTO {IDEMPOTENCY_TABLE} (key, fingerprint, response) VALUES (?, ?, ?)",
+                (idempotency.key, idempotency.fingerprint, idempotency.to_json()),
+            )
+        return ids
+
+    def idempotent_response(self, key: str) -> IdempotentResponse | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT fingerprint, response FROM {IDEMPOTENCY_TABLE} WHERE key = ?", (key,)
+            )
+            row = c.fetchone()
+        return None if row is None else IdempotentResponse.from_row(key, row[0], row[1])

@@ -1,0 +1,43 @@
+"""The process's tenants: the control plane and one Application per tenant, made on first use."""
+
+from __future__ import annotations
+
+import threading
+
+from domain.access import Tenant
+from service.config import Settings
+from service.control_plane import ControlPlane
+from service.stores import Stores, open_stores
+from service.tenant_application import TenantApplication
+
+
+class Tenancy:
+    """Everything one process needs to serve every tenant, over one set of connections."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.stores: Stores = open_stores(settings)
+        self.control = ControlPlane(self.stores)
+        self._tenants: dict[str, TenantApplication] = {}
+        self._lock = threading.Lock()
+
+    def tenant(self, slug: str) -> TenantApplication:
+        """The tenant's Application; its store is created at first use, at runtime."""
+        app = self._tenants.get(slug)
+        if app is None:
+            with self._lock:
+                app = self._tenants.get(slug)
+                if app is None:
+                    app = TenantApplication(
+                        self.stores, slug, command_retries=self.settings.command_retries
+                    )
+                    self._tenants[slug] = app
+        return app
+
+    def create_tenant(self, slug: str, name: str, *, by: str = "operator") -> tuple[Tenant, str]:
+        tenant, admin_key = self.control.create_tenant(slug, name, by=by)
+        self.tenant(slug)
+        return tenant, admin_key
+
+    def close(self) -> None:
+        self.stores.close()

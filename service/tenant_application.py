@@ -1,0 +1,243 @@
+"""One bureau's use cases: employers, cases and every Poortwachter step.
+
+One instance per tenant, on the tenant's own store. Commands follow one
+path (:meth:`TenantApplication._command`): load, check the expected version,
+let the aggregate decide, save — with the idempotent response in the same
+transaction — and retry a lost race on the same case a bounded number of
+times when the client did not ask for a specific version.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
+
+from domain.access import Actor
+from domain.case import Case
+from domain.employer import Employer
+from domain.errors import DomainError
+from service.errors import (
+    Conflict,
+    IdempotencyMismatch,
+    NotFound,
+    PreconditionFailed,
+    Replay,
+)
+from service.recorders import IdempotentResponse
+from service.stored_application import StoredApplication
+
+A = TypeVar("A", bound=Aggregate)
+Respond = Callable[[Any, list[Any]], tuple[int, dict[str, Any], dict[str, str]]]
+"""Builds the HTTP answer from the aggregate and its new events, before they are saved."""
+
+
+@dataclass(frozen=True)
+class IdempotentRequest:
+    key: str
+    fingerprint: str
+    respond: Respond
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command recorded: the aggregate after it, its new events, their positions."""
+
+    aggregate: Any
+    events: list[Any]
+    positions: list[int]
+
+
+class TenantApplication(StoredApplication):
+    name = "tenant"
+
+    def __init__(self, stores: Any, slug: str, *, command_retries: int = 20) -> None:
+        super().__init__(stores, slug)
+        self.slug = slug
+        self.command_retries = command_retries
+
+    # --- employers ---------------------------------------------------------------
+
+    def register_employer(
+        self, by: Actor, *, idempotency: IdempotentRequest | None = None, **fields: Any
+    ) -> Recorded:
+        return self._command(
+            lambda: Employer(actor=by.id, role=by.role, **fields), lambda _: None, idempotency
+        )
+
+    def employer(self, employer_id: str | UUID, by: Actor) -> Employer:
+        employer = self._get(employer_id, Employer)
+        if not by.sees(str(employer.id)):
+            raise NotFound
+        return employer
+
+    def employers(self, by: Actor, *, after: int, limit: int) -> tuple[list[Employer], int | None]:
+        return self._list(Employer.Registered, after, limit, Employer, lambda e: by.sees(str(e.id)))
+
+    # --- cases -------------------------------------------------------------------
+
+    def open_case(
+        self,
+        by: Actor,
+        *,
+        employer_id: str,
+        idempotency: IdempotentRequest | None = None,
+        **fields: Any,
+    ) -> Recorded:
+        """The ziekmelding: a new case for an employee of a known employer."""
+        try:
+            self._get(employer_id, Employer)
+        except NotFound:
+            raise DomainError("no such employer in this tenant", "employer_id") from None
+        if not by.sees(str(employer_id)):
+            raise DomainError("this key is not scoped to that employer", "employer_id")
+        return self._command(
+            lambda: Case.open_with_ziekmelding(by=by, employer_id=str(employer_id), **fields),
+            lambda _: None,
+            idempotency,
+        )
+
+    def record(
+        self,
+        case_id: str | UUID,
+        step: str,
+        by: Actor,
+        *,
+        expected_version: int | None = None,
+        idempotency: IdempotentRequest | None = None,
+        **fields: Any,
+    ) -> Recorded:
+        """Record one Poortwachter step on a case: ``step`` is the verb's name."""
+        return self._command(
+            lambda: self.case(case_id, by),
+            lambda case: getattr(case, step)(by=by, **fields),
+            idempotency,
+            expected_version=expected_version,
+        )
+
+    def case(self, case_id: str | UUID, by: Actor, as_of: datetime | None = None) -> Case:
+        """The case as known now, or as recorded up to ``as_of``."""
+        case = self._get(case_id, Case)
+        if not by.sees(case.employer_id):
+            raise NotFound
+        if as_of is None:
+            return case
+        known = [f.version for f in case.facts if f.recorded_at <= as_of]
+        if not known:
+            raise NotFound
+        return self.repository.get(case.id, version=max(known))
+
+    def case_events(
+        self, case_id: str | UUID, by: Actor, as_of: datetime | None = None
+    ) -> list[Case.Event]:
+        """The raw events as recorded, oldest first; corrections are events of their own."""
+        case = self.case(case_id, by)
+        events = list(self.events.get(case.id))
+        if as_of is not None:
+            events = [e for e in events if e.timestamp <= as_of]
+        return events  # type: ignore[return-value]
+
+    def cases(
+        self, by: Actor, *, after: int, limit: int, employer_id: str | None, status: str | None
+    ) -> tuple[list[Case], int | None]:
+        def wanted(case: Case) -> bool:
+            return (
+                by.sees(case.employer_id)
+                and employer_id in (None, case.employer_id)
+                and status in (None, case.status)
+            )
+
+        return self._list(Case.Ziekmelding, after, limit, Case, wanted)
+
+    # --- the one command path ----------------------------------------------------
+
+    def _command(
+        self,
+        load: Callable[[], A],
+        act: Callable[[A], None],
+        idempotency: IdempotentRequest | None,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        if idempotency is not None:
+            self._replay_if_answered(idempotency)
+        for attempt in range(self.command_retries):
+            aggregate = load()
+            if expected_version is not None and aggregate.version != expected_version:
+                raise PreconditionFailed(aggregate.version)
+            act(aggregate)
+            events = list(aggregate.pending_events)
+            stored = None
+            if idempotency is not None:
+                status, body, headers = idempotency.respond(aggregate, events)
+                stored = IdempotentResponse(
+                    idempotency.key, idempotency.fingerprint, status, body, headers
+                )
+            try:
+                recordings = self.save(aggregate, idempotency=stored)
+            except IntegrityError:
+                if idempotency is not None:
+                    self._replay_if_answered(idempotency)
+                if expected_version is not None:
+                    raise PreconditionFailed(self.repository.get(aggregate.id).version) from None
+                time.sleep(random.uniform(0.002, 0.01) * (attempt + 1))
+                continue
+            return Recorded(aggregate, events, [r.notification.id for r in recordings])
+        raise Conflict("the case kept changing; try again")
+
+    def _replay_if_answered(self, request: IdempotentRequest) -> None:
+        answered = self.recorder.idempotent_response(request.key)  # type: ignore[attr-defined]
+        if answered is None:
+            return
+        if answered.fingerprint != request.fingerprint:
+            raise IdempotencyMismatch(request.key)
+        raise Replay(answered)
+
+    def _get(self, aggregate_id: str | UUID, kind: type[A]) -> A:
+        try:
+            aggregate = self.repository.get(UUID(str(aggregate_id)))
+        except (ValueError, AggregateNotFoundError):
+            raise NotFound from None
+        if not isinstance(aggregate, kind):
+            raise NotFound
+        return aggregate
+
+    def _list(
+        self,
+        created: type[Any],
+        after: int,
+        limit: int,
+        kind: type[A],
+        wanted: Callable[[A], bool],
+    ) -> tuple[list[A], int | None]:
+        """Page through the aggregates of one kind in recording order.
+
+        The cursor is the position of the last creation event looked at, so a
+        page is stable while new aggregates are added.
+        """
+        found: list[A] = []
+        topics = [get_topic(created)]
+        cursor = after
+        while len(found) < limit:
+            batch = self.recorder.select_notifications(
+                cursor, limit, topics=topics, inclusive_of_start=False
+            )
+            for notification in batch:
+                cursor = notification.id
+                aggregate = self._get(notification.originator_id, kind)
+                if wanted(aggregate):
+                    found.append(aggregate)
+                    if len(found) == limit:
+                        break
+            if len(batch) < limit and (not batch or cursor == batch[-1].id):
+                return found, None
+        return found, cursor
