@@ -28,7 +28,9 @@ class ControlPlane(StoredApplication):
         """Register a bureau and issue its first admin key (shown once)."""
         check_slug(slug)
         tenant = Tenant(slug=slug, name=name, by=by)
-        key, plain = ApiKey.issue(tenant=slug, name="admin", role=Role.ADMIN, employer_ids=None, by=by)
+        key, plain = ApiKey.issue(
+            tenant=slug, name="admin", role=Role.ADMIN, employer_ids=None, by=by
+        )
         tenant.key_issued(str(key.id))
         try:
             self.save(tenant, key)

@@ -1,0 +1,202 @@
+"""Cases over HTTP: the ziekmelding, every Poortwachter step, and the reads of a case."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response
+from marshmallow import Schema, ValidationError, fields
+
+from domain.case import Case
+from domain.errors import DomainError
+from service import auth
+from service.conventions import (
+    Blueprint,
+    answer,
+    cursor,
+    expected_version,
+    idempotency,
+    invalid,
+    page,
+)
+from service.representations import case_json, event_json
+from service.schemas import (
+    STEP_SCHEMAS,
+    AsOfArgs,
+    CaseListArgs,
+    CaseOpenedOut,
+    CaseOpenIn,
+    CaseOut,
+    DocumentIn,
+    EventOut,
+    PageArgs,
+    replacement_schema,
+)
+from service.tenant_application import Recorded
+
+blp = Blueprint(
+    "cases", __name__, url_prefix="/v1", description="Cases and their Poortwachter steps"
+)
+blp.before_request(auth.authenticate)
+
+
+def _case_headers(case: Case) -> dict[str, str]:
+    return {"ETag": f'"{case.version}"', "Location": f"/v1/cases/{case.id}"}
+
+
+def _event_answer(case: Case, events: list[Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+    return 201, event_json(events[-1]), _case_headers(case)
+
+
+def _opened_answer(case: Case, events: list[Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+    return 201, {"case_id": str(case.id), "event": event_json(events[-1])}, _case_headers(case)
+
+
+def _with_position(
+    recorded: Recorded, status: int, body: dict[str, Any], headers: dict[str, str]
+) -> Response:
+    body = dict(body)
+    target = body["event"] if "event" in body else body
+    target["position"] = recorded.positions[-1]
+    return answer(body, status, headers)
+
+
+@blp.route("/cases", methods=["POST"])
+@blp.arguments(CaseOpenIn)
+@blp.response(201, CaseOpenedOut)
+def open_case(payload: dict[str, Any]) -> Response:
+    """The ziekmelding: opens a case for one employee of one employer."""
+    actor = auth.actor()
+    auth.require(actor.may_record("ziekmelding"), "This key may not report sickness.")
+    payload = dict(payload)
+    recorded = auth.tenant().open_case(
+        actor,
+        idempotency=idempotency(payload, _opened_answer),
+        employer_id=str(payload.pop("employer_id")),
+        **payload,
+    )
+    return _with_position(recorded, *_opened_answer(recorded.aggregate, recorded.events))
+
+
+@blp.route("/cases", methods=["GET"])
+@blp.arguments(CaseListArgs, location="query")
+def list_cases(args: dict[str, Any]) -> Response:
+    """Cases of the tenant (or of the key's employers), oldest first."""
+    employer_id = args["employer_id"]
+    cases, next_cursor = auth.tenant().cases(
+        auth.actor(),
+        after=cursor(args["after"]),
+        limit=args["limit"],
+        employer_id=str(employer_id) if employer_id else None,
+        status=args.get("status"),
+    )
+    now = datetime.now(UTC)
+    return answer(page([case_json(c, now) for c in cases], next_cursor))
+
+
+@blp.route("/cases/<case_id>", methods=["GET"])
+@blp.arguments(AsOfArgs, location="query")
+@blp.response(200, CaseOut)
+def get_case(args: dict[str, Any], case_id: str) -> Response:
+    """The case as known now, or as recorded up to ``as_of``."""
+    as_of = args["as_of"]
+    case = auth.tenant().case(case_id, auth.actor(), as_of=as_of)
+    return answer(
+        case_json(case, as_of or datetime.now(UTC)), headers={"ETag": f'"{case.version}"'}
+    )
+
+
+class CaseEventsArgs(AsOfArgs, PageArgs):
+    pass
+
+
+@blp.route("/cases/<case_id>/events", methods=["GET"])
+@blp.arguments(CaseEventsArgs, location="query")
+def get_case_events(args: dict[str, Any], case_id: str) -> Response:
+    """The raw events of the case, oldest first; ``after`` is a case version."""
+    events = auth.tenant().case_events(case_id, auth.actor(), as_of=args["as_of"])
+    start = cursor(args["after"])
+    chosen = [e for e in events if e.originator_version > start][: args["limit"]]
+    more = chosen and chosen[-1].originator_version < events[-1].originator_version
+    body = page([event_json(e) for e in chosen], chosen[-1].originator_version if more else None)
+    return answer({"case_id": case_id, **body})
+
+
+def _record(case_id: str, step: str, payload: dict[str, Any]) -> Response:
+    actor = auth.actor()
+    auth.require(actor.may_record(step), f"This key may not record a {step}.")
+    fields_ = dict(payload)
+    request = idempotency(fields_, _event_answer)
+    on = fields_.pop("occurred_on")
+    if step == "correctie":
+        fields_ = _checked_correctie(case_id, fields_)
+    recorded = auth.tenant().record(
+        case_id,
+        step,
+        actor,
+        expected_version=expected_version(),
+        idempotency=request,
+        on=on,
+        **fields_,
+    )
+    return _with_position(recorded, *_event_answer(recorded.aggregate, recorded.events))
+
+
+def _checked_correctie(case_id: str, fields_: dict[str, Any]) -> dict[str, Any]:
+    """Replacement values pass the corrected step's own schema: a correctie is no back door."""
+    fields_["event_id"] = str(fields_["event_id"])
+    target = auth.tenant().case(case_id, auth.actor()).find(fields_["event_id"])
+    if target is None:
+        raise DomainError("the event to correct is not part of this case", "event_id")
+    kind = "ziekmelding_opening" if target.version == 1 else target.type
+    if kind == "correctie":
+        raise DomainError("correct the original event, not its correctie", "event_id")
+    try:
+        fields_["replacement"] = replacement_schema(kind).load(fields_["replacement"] or {})
+    except ValidationError as error:
+        raise invalid({"replacement": error.messages}) from None
+    return fields_
+
+
+def _command_view(path: str, schema: type[Schema]) -> None:
+    step = path.replace("-", "_")
+
+    def view(payload: dict[str, Any], case_id: str) -> Response:
+        return _record(case_id, step, payload)
+
+    view.__name__ = f"record_{step}"
+    view.__doc__ = f"Record a {path.replace('-', ' ')} on the case."
+    blp.route(f"/cases/<case_id>/{path}", methods=["POST"], endpoint=view.__name__)(
+        blp.arguments(schema)(blp.response(201, EventOut)(view))
+    )
+
+
+for _path, _schema in STEP_SCHEMAS.items():
+    _command_view(_path, _schema)
+
+
+class DocumentFile(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+@blp.route("/cases/<case_id>/document", methods=["POST"])
+@blp.arguments(DocumentIn, location="form")
+@blp.arguments(DocumentFile, location="files")
+@blp.response(201, EventOut)
+def record_document(payload: dict[str, Any], files: dict[str, Any], case_id: str) -> Response:
+    """Add a document (multipart: ``file``, ``title``); its SHA-256 goes into the event."""
+    upload = files["file"]
+    content = upload.read()
+    digest = hashlib.sha256(content).hexdigest()
+    media_type = upload.mimetype or mimetypes.guess_type(upload.filename or "")[0]
+    payload = {
+        **payload,
+        "document_id": digest,
+        "sha256": digest,
+        "size": len(content),
+        "media_type": media_type or "application/octet-stream",
+    }
+    return _record(case_id, "document", payload)

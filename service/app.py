@@ -1,0 +1,43 @@
+"""The Flask app factory: one Tenancy per process, every API blueprint, problems for errors."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from service import api_access, api_cases, api_employers, api_operations, problems
+from service.config import Settings
+from service.tenancy import Tenancy
+
+
+def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask("spoorlog")
+    app.config.update(
+        API_TITLE="Spoorlog",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="v1/openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        MAX_CONTENT_LENGTH=settings.max_document_bytes + 64 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["spoorlog"] = tenancy or Tenancy(settings)
+    api = Api(
+        app,
+        spec_kwargs={
+            "info": {
+                "description": "Event-sourced Wet verbetering poortwachter case files. "
+                "See README.md for the hash chain's canonical form."
+            },
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+        },
+    )
+    for blueprint in (api_access.platform, api_access.keys, api_employers.blp, api_cases.blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(api_operations.blp)
+    problems.register(app)
+    return app

@@ -1,0 +1,74 @@
+"""The API's shared conventions: answers, cursors, If-Match and Idempotency-Key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import Response, request
+from flask_smorest import Blueprint as SmorestBlueprint
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import BadRequest
+
+from service.tenant_application import IdempotentRequest, Respond
+
+
+class Parser(FlaskParser):
+    """Malformed input is 400 (API.md); 422 is kept for rules of the case."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class Blueprint(SmorestBlueprint):
+    ARGUMENTS_PARSER = Parser()
+
+
+def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(json.dumps(body), status=status, mimetype="application/json")
+    response.headers.update(headers or {})
+    return response
+
+
+def cursor(value: str | None) -> int:
+    """Cursors are opaque to clients; here they are a position in the store."""
+    if value is None:
+        return 0
+    if not value.isdigit():
+        raise BadRequest("The cursor in ?after= is not one this API gave out.")
+    return int(value)
+
+
+def page(items: list[Any], next_cursor: int | None) -> dict[str, Any]:
+    return {"items": items, "next": None if next_cursor is None else str(next_cursor)}
+
+
+def expected_version() -> int | None:
+    """The version named by ``If-Match: "<version>"``; None when absent or ``*``."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise BadRequest('If-Match must name a case version, such as "3".')
+    return int(value)
+
+
+def idempotency(payload: Any, respond: Respond) -> IdempotentRequest | None:
+    """The request's Idempotency-Key and a fingerprint of what was asked under it."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= 255:
+        raise BadRequest("Idempotency-Key must be 1 to 255 characters.")
+    asked = json.dumps(
+        [request.method, request.path, payload], sort_keys=True, default=str
+    ).encode()
+    return IdempotentRequest(key, hashlib.sha256(asked).hexdigest(), respond)
+
+
+def invalid(errors: dict[str, Any]) -> BadRequest:
+    """A 400 that names the offending fields, like schema validation does."""
+    error = BadRequest("The request is not valid.")
+    error.data = {"messages": errors}  # type: ignore[attr-defined]
+    return error

@@ -1,0 +1,130 @@
+"""RFC 9457 problem responses for everything that goes wrong, 500 included."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import DomainError
+from service.errors import (
+    Conflict,
+    Forbidden,
+    IdempotencyMismatch,
+    NotFound,
+    PreconditionFailed,
+    Replay,
+)
+
+log = logging.getLogger("spoorlog.http")
+PROBLEM_TYPE = "https://spoorlog.nl/problems/"
+
+
+class Unauthorized(Exception):
+    """401: no key, or one that is unknown or revoked."""
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    slug: str | None = None,
+    errors: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + (slug or str(status)),
+        "title": title,
+        "status": status,
+        "detail": detail or title,
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    response.headers.update(headers or {})
+    return response
+
+
+def _field_errors(data: Any) -> dict[str, Any] | None:
+    """webargs nests messages by location ({"json": {...}}); clients want the fields."""
+    messages = (data or {}).get("messages") or (data or {}).get("errors")
+    if not isinstance(messages, dict):
+        return None
+    flat: dict[str, Any] = {}
+    for location, errors in messages.items():
+        if isinstance(errors, dict):
+            flat.update(errors)
+        else:
+            flat[location] = errors
+    return flat
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_problem(error: HTTPException) -> Response:
+        code = error.code or 500
+        errors = _field_errors(getattr(error, "data", None))
+        detail = "The request is not valid." if errors else error.description
+        return problem(code, error.name, detail, errors=errors)
+
+    @app.errorhandler(DomainError)
+    def domain_problem(error: DomainError) -> Response:
+        errors = {error.field: [error.message]} if error.field else None
+        return problem(422, "Rule violated", error.message, slug="rule", errors=errors)
+
+    @app.errorhandler(Unauthorized)
+    def unauthorized(error: Unauthorized) -> Response:
+        return problem(
+            401,
+            "Unauthorized",
+            str(error) or "A valid API key is required.",
+            headers={"WWW-Authenticate": 'Bearer realm="spoorlog"'},
+        )
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error: Forbidden) -> Response:
+        return problem(403, "Forbidden", str(error) or "This key may not do that.")
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound) -> Response:
+        return problem(404, "Not Found", "No such resource.")
+
+    @app.errorhandler(Conflict)
+    def conflict(error: Conflict) -> Response:
+        return problem(409, "Conflict", str(error))
+
+    @app.errorhandler(PreconditionFailed)
+    def precondition_failed(error: PreconditionFailed) -> Response:
+        return problem(
+            412,
+            "Precondition Failed",
+            f"The case has moved on: it is at version {error.current_version}.",
+            headers={"ETag": f'"{error.current_version}"'},
+        )
+
+    @app.errorhandler(IdempotencyMismatch)
+    def idempotency_mismatch(error: IdempotencyMismatch) -> Response:
+        return problem(
+            422,
+            "Idempotency-Key reused",
+            "This Idempotency-Key was used before with a different request.",
+            slug="idempotency-key-reused",
+        )
+
+    @app.errorhandler(Replay)
+    def replay(replayed: Replay) -> Response:
+        stored = replayed.response
+        response = Response(
+            json.dumps(stored.body), status=stored.status, mimetype="application/json"
+        )
+        response.headers.update(stored.headers)
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+
+    @app.errorhandler(Exception)
+    def bug(error: Exception) -> Response:
+        log.exception("unhandled error")
+        return problem(500, "Internal Server Error", "This is a bug in Spoorlog; it was logged.")

@@ -1,0 +1,362 @@
+"""The request and response shapes of API v1, one marshmallow schema each.
+
+The same schemas validate requests and generate the OpenAPI document, so the
+two cannot drift. Unknown fields are rejected (that is how a diagnosis never
+gets in), types are strict (``"5"`` is not a number, ``"yes"`` not a
+boolean), and range rules that are law live in the domain, which answers 422.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+NO_MEDICAL = "Free text. No medical data: never a diagnosis, cause or treatment."
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+class StrictBool(fields.Boolean):
+    """Only JSON true/false."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean.")
+        return value
+
+
+class StrictNumber(fields.Float):
+    """Only JSON numbers, not strings or booleans."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValidationError("Not a valid number.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class StrictInt(fields.Integer):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError("Not a valid integer.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def text(max_length: int = 200, *, required: bool = True, description: str = "") -> fields.String:
+    return fields.String(
+        required=required,
+        validate=validate.Length(min=1, max=max_length),
+        metadata={"description": description} if description else {},
+    )
+
+
+def free_text(required: bool = False) -> fields.String:
+    return text(4000, required=required, description=NO_MEDICAL)
+
+
+def texts() -> fields.List:
+    return fields.List(text(1000, description=NO_MEDICAL), required=True)
+
+
+def one_of(*choices: str, required: bool = True) -> fields.String:
+    return fields.String(required=required, validate=validate.OneOf(choices))
+
+
+# --- platform and access ---------------------------------------------------------
+
+
+class TenantIn(Strict):
+    slug = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9-]{1,38}$"))
+    name = text()
+
+
+class TenantOut(Strict):
+    slug = fields.String()
+    name = fields.String()
+    admin_key = fields.String(metadata={"description": "Shown once; only its hash is kept."})
+
+
+class ApiKeyIn(Strict):
+    name = text()
+    role = one_of("admin", "casemanager", "employer", "auditor", "integration")
+    employer_ids = fields.List(fields.UUID(), load_default=None)
+
+
+class ApiKeyOut(Strict):
+    id = fields.String()
+    name = fields.String()
+    role = fields.String()
+    employer_ids = fields.List(fields.String(), allow_none=True)
+    revoked = fields.Boolean()
+    key = fields.String(metadata={"description": "Only in the answer that created the key."})
+
+
+# --- employers ---------------------------------------------------------------------
+
+
+class EmployerIn(Strict):
+    name = text()
+    kvk_number = fields.String(load_default=None, validate=validate.Regexp(r"^\d{8}$"))
+    eigenrisicodrager_zw = StrictBool(required=True)
+    eigenrisicodrager_wga = StrictBool(required=True)
+
+
+class EmployerOut(Strict):
+    id = fields.String()
+    name = fields.String()
+    kvk_number = fields.String(allow_none=True)
+    eigenrisicodrager_zw = fields.Boolean()
+    eigenrisicodrager_wga = fields.Boolean()
+    created_at = fields.String()
+
+
+# --- cases -------------------------------------------------------------------------
+
+
+class EmployeeIn(Strict):
+    name = text()
+    personnel_number = text(50, required=False)
+    date_of_birth = fields.Date()
+
+
+class CaseOpenIn(Strict):
+    """The ziekmelding. Only what the AP allows at a sick report (AP beleidsregels)."""
+
+    employer_id = fields.UUID(required=True)
+    employee = fields.Nested(EmployeeIn, required=True)
+    first_sick_day = fields.Date(required=True)
+    reported_on = fields.Date(required=True)
+    expected_duration_weeks = StrictInt(load_default=None)
+    work_accident = StrictBool(load_default=None)
+    third_party_liable = StrictBool(load_default=None)
+    vangnet = StrictBool(load_default=None, metadata={"description": "Whether, never which."})
+    note = free_text()
+
+
+class StepIn(Strict):
+    """What every case command carries: the legal date it happened, and a note."""
+
+    occurred_on = fields.Date(required=True)
+    note = free_text()
+
+
+class ZiekmeldingIn(StepIn):
+    first_sick_day = fields.Date(required=True)
+
+
+class MeldingArbodienstIn(StepIn):
+    arbodienst = text()
+
+
+class ProbleemanalyseIn(StepIn):
+    bedrijfsarts = text()
+    functional_limitations = text(
+        4000,
+        required=False,
+        description="Functional limitations and capabilities only. " + NO_MEDICAL,
+    )
+    prognosis = text(
+        4000, required=False, description="Expected duration and capacity. " + NO_MEDICAL
+    )
+
+
+class PlanVanAanpakIn(StepIn):
+    casemanager = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=200)
+    )
+    goal = free_text(required=True)
+    agreements = texts()
+
+
+class BijstellingIn(StepIn):
+    reason = free_text(required=True)
+    changes = free_text(required=True)
+
+
+class EvaluatieIn(StepIn):
+    participants = fields.List(text(), required=True)
+    summary = free_text(required=True)
+
+
+class ArbeidsdeskundigOnderzoekIn(StepIn):
+    advice = one_of("eigen_werk", "aangepast_werk", "ander_werk_intern", "spoor_2")
+
+
+class EerstejaarsevaluatieIn(StepIn):
+    conclusion = free_text(required=True)
+    spoor_2_needed = StrictBool(required=True)
+    tenzij_ground = one_of(
+        "prospect_internal_return", "no_capacity", "aow_within_year", required=False
+    )
+
+
+class Spoor2StartIn(StepIn):
+    provider = text()
+    coach = text()
+
+
+class DeskundigenoordeelAanvraagIn(StepIn):
+    question = free_text(required=True)
+
+
+class DeskundigenoordeelIn(StepIn):
+    outcome = free_text(required=True)
+
+
+class WerkhervattingIn(StepIn):
+    work = one_of("eigen", "aangepast", "ander_intern")
+    hours_per_week = StrictNumber(required=True)
+    wage_value_percentage = StrictNumber(required=True)
+
+
+class PlaatsingIn(StepIn):
+    track = StrictInt(required=True, validate=validate.OneOf([1, 2]))
+    employer_name = text()
+    position = text()
+    hours_per_week = StrictNumber(required=True)
+    wage_value_percentage = StrictNumber(required=True)
+    permanent = StrictBool(required=True)
+
+
+class HerstelmeldingIn(StepIn):
+    percentage = StrictNumber(required=True)
+
+
+class EindevaluatieIn(StepIn):
+    employee_opinion = free_text(required=True)
+
+
+class WeeksIn(StepIn):
+    weeks = StrictInt(required=True)
+
+
+class LoonsanctieIn(WeeksIn):
+    reasons = texts()
+
+
+class NotitieIn(StepIn):
+    kind = one_of("contact", "gesprek", "overig")
+    text = free_text(required=True)
+
+
+class DocumentIn(StepIn):
+    title = text()
+
+
+class CorrectieIn(StepIn):
+    event_id = fields.UUID(required=True)
+    reason = free_text(required=True)
+    replacement = fields.Dict(keys=fields.String(), load_default=None)
+
+
+class AfsluitingIn(StepIn):
+    reason = one_of("herstel", "uit_dienst", "wia", "iva", "overlijden", "overig")
+
+
+STEP_SCHEMAS: dict[str, type[StepIn]] = {
+    "ziekmelding": ZiekmeldingIn,
+    "melding-arbodienst": MeldingArbodienstIn,
+    "probleemanalyse": ProbleemanalyseIn,
+    "plan-van-aanpak": PlanVanAanpakIn,
+    "bijstelling": BijstellingIn,
+    "evaluatie": EvaluatieIn,
+    "arbeidsdeskundig-onderzoek": ArbeidsdeskundigOnderzoekIn,
+    "ziekmelding-uwv": StepIn,
+    "eerstejaarsevaluatie": EerstejaarsevaluatieIn,
+    "spoor-2-start": Spoor2StartIn,
+    "deskundigenoordeel-aanvraag": DeskundigenoordeelAanvraagIn,
+    "deskundigenoordeel": DeskundigenoordeelIn,
+    "werkhervatting": WerkhervattingIn,
+    "plaatsing": PlaatsingIn,
+    "herstelmelding": HerstelmeldingIn,
+    "actueel-oordeel": StepIn,
+    "eindevaluatie": EindevaluatieIn,
+    "reintegratieverslag": StepIn,
+    "wia-aanvraag": StepIn,
+    "verlenging-loondoorbetaling": WeeksIn,
+    "loonsanctie": LoonsanctieIn,
+    "bekortingsverzoek": StepIn,
+    "notitie": NotitieIn,
+    "correctie": CorrectieIn,
+    "afsluiting": AfsluitingIn,
+}
+"""Every JSON case command, by its path; ``document`` is multipart and separate."""
+
+
+def replacement_schema(event_type: str) -> Schema:
+    """How a correctie's replacement values are checked: as the corrected step's own fields."""
+    if event_type == "ziekmelding_opening":
+        return CaseOpenIn(partial=True, exclude=("employer_id",))
+    if event_type == "document":
+        return DocumentIn(partial=True)
+    return STEP_SCHEMAS[event_type.replace("_", "-")](partial=True)
+
+
+# --- responses ---------------------------------------------------------------------
+
+
+class EventOut(Strict):
+    event_id = fields.String()
+    case_id = fields.String()
+    type = fields.String()
+    version = fields.Integer(metadata={"description": "The case's version after this event."})
+    schema_version = fields.Integer()
+    occurred_on = fields.Date()
+    recorded_at = fields.String()
+    actor = fields.String()
+    role = fields.String()
+    data = fields.Dict()
+    prev_hash = fields.String()
+    hash = fields.String()
+    position = fields.Integer(
+        metadata={"description": "Where the tenant's store recorded it (command answers only)."}
+    )
+
+
+class CaseOpenedOut(Strict):
+    case_id = fields.String()
+    event = fields.Nested(EventOut)
+
+
+class CaseOut(Strict):
+    case_id = fields.String()
+    employer_id = fields.String()
+    employee = fields.Dict()
+    status = fields.String()
+    first_sick_day = fields.Date()
+    reported_on = fields.Date()
+    sick_days = fields.Integer()
+    week = fields.Integer()
+    track = fields.Integer()
+    loonsanctie_risk = fields.String(allow_none=True)
+    version = fields.Integer()
+    head_hash = fields.String()
+    recovered_on = fields.Date(allow_none=True)
+    closed_on = fields.Date(allow_none=True)
+    closing_reason = fields.String(allow_none=True)
+    corrected_event_ids = fields.List(fields.String())
+    opened_at = fields.String()
+    updated_at = fields.String()
+    as_of = fields.String()
+
+
+class PageArgs(Strict):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    after = fields.String(load_default=None)
+
+
+class AsOfArgs(Strict):
+    as_of = fields.AwareDateTime(load_default=None, default_timezone=None)
+
+
+class CaseListArgs(PageArgs):
+    employer_id = fields.UUID(load_default=None)
+    status = one_of("open", "recovered", "closed", required=False)
+    risk = one_of("high", "medium", "low", required=False)
