@@ -1,0 +1,2 @@
+# Production: gunicorn -c deploy/gunicorn.conf.py 'service.app:create_app()'
+from service.gunicorn_config import *  # noqa: F403

@@ -1,0 +1,145 @@
+"""``spoorlog``: serve the API, manage tenants and keys, seed a demo (API.md, Command line)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from service.config import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    data_dir = getattr(args, "data_dir", None)
+    return Settings.from_env(data_dir=Path(data_dir) if data_dir else None)
+
+
+def _print(value: Any) -> None:
+    print(json.dumps(value, indent=2))
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the API under gunicorn, so several workers serve one store safely."""
+    from gunicorn.app.base import BaseApplication
+
+    from service import gunicorn_config
+
+    if args.data_dir:
+        os.environ["SPOORLOG_DATA_DIR"] = args.data_dir
+    if args.demo:
+        demo(args)
+    options = {
+        name: getattr(gunicorn_config, name)
+        for name in dir(gunicorn_config)
+        if not name.startswith("_") and name != "os"
+    }
+    options["bind"] = f"{args.host}:{args.port}"
+    if args.workers:
+        options["workers"] = args.workers
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from service.app import create_app
+
+            return create_app()
+
+    Server().run()
+    return 0
+
+
+def tenant_create(args: argparse.Namespace) -> int:
+    from service.tenancy import Tenancy
+
+    tenancy = Tenancy(_settings(args))
+    tenant, admin_key = tenancy.create_tenant(args.slug, args.name, by="cli")
+    _print({"slug": tenant.slug, "name": tenant.name, "admin_key": admin_key})
+    return 0
+
+
+def key_create(args: argparse.Namespace) -> int:
+    from service.representations import key_json
+    from service.tenancy import Tenancy
+
+    tenancy = Tenancy(_settings(args))
+    key, plain = tenancy.control.issue_key(
+        args.tenant,
+        name=args.name or args.role,
+        role=args.role,
+        employer_ids=args.employer_id or None,
+        by="cli",
+    )
+    _print(key_json(key, plain))
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from service.demo import seed
+
+    seed(
+        _settings(args),
+        host=f"http://{getattr(args, 'host', '127.0.0.1')}:{getattr(args, 'port', 8000)}",
+    )
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(prog="spoorlog", description=__doc__)
+    commands = main_parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("serve", help="run the API (gunicorn)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--data-dir", help="embedded store directory (default ./data)")
+    p.add_argument("--workers", type=int, help="gunicorn worker processes")
+    p.add_argument("--demo", action="store_true", help="seed the demo tenant first")
+    p.set_defaults(run=serve)
+
+    tenant = commands.add_parser("tenant", help="tenants").add_subparsers(
+        dest="action", required=True
+    )
+    p = tenant.add_parser("create", help="register a tenant and print its admin key")
+    p.add_argument("slug")
+    p.add_argument("--name", required=True)
+    p.add_argument("--data-dir")
+    p.set_defaults(run=tenant_create)
+
+    key = commands.add_parser("key", help="API keys").add_subparsers(dest="action", required=True)
+    p = key.add_parser("create", help="issue an API key and print it (once)")
+    p.add_argument("--tenant", required=True)
+    p.add_argument(
+        "--role",
+        required=True,
+        choices=["admin", "casemanager", "employer", "auditor", "integration"],
+    )
+    p.add_argument("--name")
+    p.add_argument("--employer-id", action="append", help="scope to this employer (repeatable)")
+    p.add_argument("--data-dir")
+    p.set_defaults(run=key_create)
+
+    p = commands.add_parser("demo", help="seed a demo tenant and print a key and example requests")
+    p.add_argument("--data-dir")
+    p.set_defaults(run=demo)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from domain.errors import DomainError
+    from service.errors import Conflict, NotFound
+
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (DomainError, Conflict, NotFound) as error:
+        print(f"spoorlog: {type(error).__name__}: {error or 'not found'}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
