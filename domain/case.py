@@ -741,8 +741,9 @@ class Case(Aggregate):
 _STEP_EVENTS: tuple[type[Case.Event], ...] = tuple(
     value
     for value in vars(Case).values()
-    if isinstance(value, type) and issubclass(value, Case.Event) and value is not Case.Event
+    if isinstance(value, type) and issubclass(value, Case.Event) and value.type_name
 )
+"""Every step's event class; the library's own generated classes have no type name."""
 
 
 def _data(**values: Any) -> dict[str, Any]:

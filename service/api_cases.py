@@ -21,6 +21,7 @@ from service.conventions import (
     idempotency,
     invalid,
     page,
+    with_position,
 )
 from service.representations import case_json, event_json
 from service.schemas import (

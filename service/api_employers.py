@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response
 
 from service import auth
-from service.conventions import Blueprint, answer, cursor, idempotency, page
+from service.conventions import Blueprint, answer, cursor, idempotency, page, with_position
 from service.representations import employer_json
 from service.schemas import EmployerIn, EmployerOut, PageArgs
 
@@ -29,7 +29,7 @@ def register_employer(payload: dict[str, Any]) -> Response:
         actor, idempotency=idempotency(payload, _registered), **payload
     )
     status, body, headers = _registered(recorded.aggregate, recorded.events)
-    return answer(body, status, headers)
+    return answer(with_position(body, recorded.positions[-1]), status, headers)
 
 
 @blp.route("", methods=["GET"])

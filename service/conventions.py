@@ -72,3 +72,13 @@ def invalid(errors: dict[str, Any]) -> BadRequest:
     error = BadRequest("The request is not valid.")
     error.data = {"messages": errors}  # type: ignore[attr-defined]
     return error
+
+
+def with_position(body: dict[str, Any], position: int) -> dict[str, Any]:
+    """Add where the event was recorded: clients wait for projections up to it."""
+    body = dict(body)
+    if "event" in body:
+        body["event"] = {**body["event"], "position": position}
+    else:
+        body["position"] = position
+    return body

@@ -32,6 +32,7 @@ class IdempotencyMismatch(Exception):
 class Replay(Exception):  # noqa: N818 - it is not an error, it is the original answer
     """The request was answered before under this Idempotency-Key: here is that answer."""
 
-    def __init__(self, response: IdempotentResponse) -> None:
+    def __init__(self, response: IdempotentResponse, position: int) -> None:
         super().__init__(response.key)
         self.response = response
+        self.position = position

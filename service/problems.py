@@ -9,6 +9,7 @@ from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import DomainError
+from service.conventions import with_position
 from service.errors import (
     Conflict,
     Forbidden,
@@ -117,9 +118,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(Replay)
     def replay(replayed: Replay) -> Response:
         stored = replayed.response
-        response = Response(
-            json.dumps(stored.body), status=stored.status, mimetype="application/json"
-        )
+        body = with_position(stored.body, replayed.position)
+        response = Response(json.dumps(body), status=stored.status, mimetype="application/json")
         response.headers.update(stored.headers)
         response.headers["Idempotent-Replayed"] = "true"
         return response

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -30,14 +31,31 @@ class IdempotentResponse:
     status: int
     body: dict[str, Any]
     headers: dict[str, str]
+    recorded: tuple[str, int]
+    """The aggregate id and version of the last event the command recorded."""
 
     def to_json(self) -> str:
-        return json.dumps({"status": self.status, "body": self.body, "headers": self.headers})
+        return json.dumps(
+            {
+                "status": self.status,
+                "body": self.body,
+                "headers": self.headers,
+                "recorded": list(self.recorded),
+            }
+        )
 
     @classmethod
     def from_row(cls, key: str, fingerprint: str, response: str) -> IdempotentResponse:
         stored = json.loads(response)
-        return cls(key, fingerprint, stored["status"], stored["body"], stored["headers"])
+        originator_id, version = stored["recorded"]
+        return cls(
+            key,
+            fingerprint,
+            stored["status"],
+            stored["body"],
+            stored["headers"],
+            (originator_id, version),
+        )
 
 
 class PostgresTenantRecorder(PostgresApplicationRecorder):
@@ -60,6 +78,9 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
         self._select_idempotency = SQL(
             "SELECT fingerprint, response FROM {} WHERE key = %s"
         ).format(table)
+        self._select_position = SQL(
+            "SELECT notification_id FROM {}.{} WHERE originator_id = %s AND originator_version = %s"
+        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
 
     def _insert_events(
         self,
@@ -81,6 +102,14 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
             curs.execute(self._select_idempotency, (key,))
             row = curs.fetchone()
         return None if row is None else IdempotentResponse.from_row(key, **row)
+
+    def position_of(self, originator_id: str, version: int) -> int:
+        """Where the store recorded an event (its notification id)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._select_position, (originator_id, version))
+            row = curs.fetchone()
+        assert row is not None
+        return int(row["notification_id"])
 
 
 class SQLiteTenantRecorder(SQLiteApplicationRecorder):
@@ -117,3 +146,15 @@ class SQLiteTenantRecorder(SQLiteApplicationRecorder):
             )
             row = c.fetchone()
         return None if row is None else IdempotentResponse.from_row(key, row[0], row[1])
+
+    def position_of(self, originator_id: str, version: int) -> int:
+        """Where the store recorded an event (its rowid, the notification id)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT rowid FROM {self.events_table_name} "
+                "WHERE originator_id = ? AND originator_version = ?",
+                (UUID(originator_id).hex, version),
+            )
+            row = c.fetchone()
+        assert row is not None
+        return int(row[0])

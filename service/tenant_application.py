@@ -180,7 +180,12 @@ class TenantApplication(StoredApplication):
             if idempotency is not None:
                 status, body, headers = idempotency.respond(aggregate, events)
                 stored = IdempotentResponse(
-                    idempotency.key, idempotency.fingerprint, status, body, headers
+                    idempotency.key,
+                    idempotency.fingerprint,
+                    status,
+                    body,
+                    headers,
+                    (str(aggregate.id), aggregate.version),
                 )
             try:
                 recordings = self.save(aggregate, idempotency=stored)
@@ -200,7 +205,7 @@ class TenantApplication(StoredApplication):
             return
         if answered.fingerprint != request.fingerprint:
             raise IdempotencyMismatch(request.key)
-        raise Replay(answered)
+        raise Replay(answered, self.recorder.position_of(*answered.recorded))  # type: ignore[attr-defined]
 
     def _get(self, aggregate_id: str | UUID, kind: type[A]) -> A:
         try:

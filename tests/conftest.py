@@ -1,0 +1,150 @@
+"""Fixtures for real stores: SQLite files and a PostgreSQL database of the tests' own.
+
+PostgreSQL tests run when the server answers (SPOORLOG_TEST_DATABASE_URL, or
+the local default). Under CI=true an unreachable PostgreSQL fails the run
+instead of skipping it: CI must prove both stores.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from service.app import create_app
+from service.config import Settings
+from service.tenancy import Tenancy
+
+ADMIN_URL = os.environ.get(
+    "SPOORLOG_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+TEST_DB = "spoorlog_test"
+OPERATOR_KEY = "test-operator-key"
+
+
+def _postgres_url() -> str:
+    """A fresh database for this test session, or a skip (a failure under CI)."""
+    try:
+        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {TEST_DB}")
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests, but PostgreSQL is unreachable: {error}")
+        pytest.skip(f"PostgreSQL unreachable: {error}")
+    return ADMIN_URL.rsplit("/", 1)[0] + "/" + TEST_DB
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    return _postgres_url()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest) -> str:
+    """Run the test once per store."""
+    return request.param
+
+
+@pytest.fixture
+def settings(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    url = request.getfixturevalue("postgres_url") if store == "postgres" else None
+    return Settings(
+        database_url=url,
+        data_dir=tmp_path / "data",
+        operator_key=OPERATOR_KEY,
+        application_name=f"spoorlog-test-{uuid.uuid4().hex[:10]}",
+    )
+
+
+@pytest.fixture
+def tenancy(settings: Settings) -> Iterator[Tenancy]:
+    tenancy = Tenancy(settings)
+    yield tenancy
+    tenancy.close()
+
+
+def unique_slug(prefix: str = "t") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:12]}"
+
+
+class Api:
+    """A client of the real API over HTTP, acting with one key."""
+
+    def __init__(self, base: str, key: str | None = None) -> None:
+        self.base = base
+        self.key = key
+        self.http = requests.Session()
+
+    def as_key(self, key: str | None) -> Api:
+        return Api(self.base, key)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if self.key is not None:
+            headers.setdefault("Authorization", f"Bearer {self.key}")
+        return self.http.request(method, self.base + path, headers=headers, timeout=30, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> requests.Response:
+        return self.request("POST", path, json=json, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def server(tenancy: Tenancy, settings: Settings) -> Iterator[str]:
+    """The real Flask app behind a real threaded HTTP server on a free port."""
+    app = create_app(settings, tenancy)
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+
+
+@pytest.fixture
+def operator(server: str) -> Api:
+    return Api(server, OPERATOR_KEY)
+
+
+@pytest.fixture
+def admin(operator: Api) -> Api:
+    """An admin key of a fresh tenant."""
+    answer = operator.post("/v1/platform/tenants", {"slug": unique_slug(), "name": "Bureau Test"})
+    assert answer.status_code == 201, answer.text
+    return operator.as_key(answer.json()["admin_key"])
+
+
+@pytest.fixture
+def employer_id(admin: Api) -> str:
+    answer = admin.post(
+        "/v1/employers",
+        {
+            "name": "Bakkerij Voorbeeld",
+            "eigenrisicodrager_zw": False,
+            "eigenrisicodrager_wga": False,
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()["id"]
+
+
+@pytest.fixture
+def case_id(admin: Api, employer_id: str) -> str:
+    from tests.api.payloads import case_body
+
+    answer = admin.post("/v1/cases", case_body(employer_id))
+    assert answer.status_code == 201, answer.text
+    return answer.json()["case_id"]
