@@ -59,10 +59,23 @@ class IdempotentResponse:
 
 
 class PostgresTenantRecorder(PostgresApplicationRecorder):
-    """A tenant's events table, plus its idempotency keys, in the tenant's schema."""
+    """A tenant's events table, plus its idempotency keys, in the tenant's schema.
+
+    Events are inserted as parallel typed arrays rather than the library's
+    array of a composite type: psycopg keeps one Python class per composite
+    type *name*, and every tenant schema has a type of the same name, so on
+    a connection shared by tenants the adapters would cast one tenant's rows
+    to another schema's type. The table lock and NOTIFY are the library's.
+    """
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        self.datastore.db_type_names.discard(self.stored_event_type_name)
+        self._insert_arrays = SQL(
+            "INSERT INTO {}.{} (originator_id, originator_version, topic, state) "
+            "SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[]) "
+            "RETURNING notification_id"
+        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
         table = SQL("{}.{}").format(
             Identifier(self.datastore.schema), Identifier(IDEMPOTENCY_TABLE)
         )
@@ -96,6 +109,21 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
                 self._insert_idempotency,
                 (idempotency.key, idempotency.fingerprint, idempotency.to_json()),
             )
+
+    def _insert_stored_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        curs.execute(
+            self._insert_arrays,
+            (
+                [e.originator_id for e in stored_events],
+                [e.originator_version for e in stored_events],
+                [e.topic for e in stored_events],
+                [e.state for e in stored_events],
+            ),
+        )
 
     def idempotent_response(self, key: str) -> IdempotentResponse | None:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
