@@ -499,7 +499,7 @@ class Case(Aggregate):
         """The first-year evaluation (Regeling procesgang art. 6)."""
         if spoor_2_needed and tenzij_ground:
             raise DomainError(
-                "a tenzij ground is the reason not to start spoor 2; it cannot go with spoor_2_needed",
+                "a tenzij ground is a reason not to start spoor 2; drop it or spoor_2_needed",
                 "tenzij_ground",
             )
         self._record(

@@ -21,7 +21,6 @@ from service.conventions import (
     idempotency,
     invalid,
     page,
-    with_position,
 )
 from service.representations import case_json, event_json
 from service.schemas import (
@@ -60,7 +59,7 @@ def _with_position(
     recorded: Recorded, status: int, body: dict[str, Any], headers: dict[str, str]
 ) -> Response:
     body = dict(body)
-    target = body["event"] if "event" in body else body
+    target = body.get("event", body)
     target["position"] = recorded.positions[-1]
     return answer(body, status, headers)
 

@@ -18,6 +18,13 @@ class Parser(FlaskParser):
     """Malformed input is 400 (API.md); 422 is kept for rules of the case."""
 
     DEFAULT_VALIDATION_STATUS = 400
+    # Unknown query parameters are refused like unknown body fields: a typo
+    # such as ?employer= must not silently return every employer's cases.
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": None,
+        "querystring": None,
+    }
 
 
 class Blueprint(SmorestBlueprint):

@@ -134,18 +134,17 @@ def seed(settings: Settings, host: str = "http://127.0.0.1:8000") -> str:
     tenancy = Tenancy(settings)
     try:
         _, key = tenancy.create_tenant(SLUG, "Demo Re-integratiebureau (fictief)", by="demo")
-        slug, actor = tenancy.control.authenticate(key)  # type: ignore[misc]
+        _slug, actor = tenancy.control.authenticate(key)  # type: ignore[misc]
         _seed_cases(tenancy, actor)
         fresh = True
     except Conflict:
-        issued, key = tenancy.control.issue_key(
+        _issued, key = tenancy.control.issue_key(
             SLUG, name="demo", role=Role.ADMIN, employer_ids=None, by="demo"
         )
         fresh = False
     tenancy.close()
-    print(
-        f"Demo tenant '{SLUG}' {'seeded' if fresh else 'already there; a new admin key was issued'}."
-    )
+    state = "seeded" if fresh else "already there; a new admin key was issued"
+    print(f"Demo tenant '{SLUG}' {state}.")
     print(f"API key (shown once): {key}\n\nTry:")
     auth = f'-H "Authorization: Bearer {key}"'
     print(f"  curl -s {auth} {host}/v1/cases")

@@ -29,7 +29,7 @@ class IdempotencyMismatch(Exception):
     """422: an Idempotency-Key reused with a different request."""
 
 
-class Replay(Exception):  # noqa: N818 - it is not an error, it is the original answer
+class Replay(Exception):
     """The request was answered before under this Idempotency-Key: here is that answer."""
 
     def __init__(self, response: IdempotentResponse, position: int) -> None:

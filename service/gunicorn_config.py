@@ -14,6 +14,6 @@ threads = int(os.environ.get("SPOORLOG_THREADS", "8"))
 timeout = 60
 graceful_timeout = 20
 keepalive = 5
-accesslog = os.environ.get("SPOORLOG_ACCESS_LOG", "-")
+accesslog = os.environ.get("SPOORLOG_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
 loglevel = os.environ.get("SPOORLOG_LOG_LEVEL", "info")
