@@ -8,6 +8,7 @@ the 42nd-week report, one in spoor 2, a recovered one and a closed one.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from domain.access import Actor, Role
 from service.config import Settings
@@ -21,33 +22,62 @@ def _ago(days: int) -> date:
     return date.today() - timedelta(days=days)
 
 
+PLAN = {"casemanager": "C. Manager", "goal": "Terug naar eigen of passend werk"}
+ANALYSE = {"bedrijfsarts": "Dr. F. Ictief"}
+
+CASES: list[tuple[int, str, int, list[tuple[str, int, dict[str, Any]]]]] = [
+    # (employer index, fictional employee, first sick day ago, [(step, days ago, fields)])
+    (0, "Anna Voorbeeld", 10, []),
+    (0, "Bram Testpersoon", 60, [
+        ("probleemanalyse", 25, ANALYSE),
+        ("plan_van_aanpak", 5, {**PLAN, "agreements": ["Wekelijks contact", "Opbouw uren"]}),
+    ]),
+    (1, "Chris Proef", 290, [
+        ("probleemanalyse", 250, ANALYSE),
+        ("plan_van_aanpak", 230, {**PLAN, "agreements": ["Werkplekonderzoek"]}),
+        ("evaluatie", 185, {"participants": ["werkgever", "werknemer"], "summary": "Voortgang"}),
+    ]),
+    (1, "Dana Demo", 400, [
+        ("probleemanalyse", 362, ANALYSE),
+        ("plan_van_aanpak", 350, {**PLAN, "agreements": ["Arbeidsdeskundig onderzoek"]}),
+        ("arbeidsdeskundig_onderzoek", 300, {"advice": "spoor_2"}),
+        ("ziekmelding_uwv", 105, {}),
+        ("eerstejaarsevaluatie", 60, {"conclusion": "Spoor 1 sluit", "spoor_2_needed": True}),
+        ("spoor_2_start", 40, {"provider": "Re-integratie Voorbeeld", "coach": "E. Coach"}),
+    ]),
+    (0, "Eva Fictief", 30, [("herstelmelding", 3, {"percentage": 100})]),
+    (1, "Frank Verzonnen", 120, [
+        ("herstelmelding", 40, {"percentage": 100}),
+        ("afsluiting", 2, {"reason": "herstel"}),
+    ]),
+]  # fmt: skip
+
+
 def _seed_cases(tenancy: Tenancy, actor: Actor) -> None:
     app = tenancy.tenant(SLUG)
-    bakery = app.register_employer(
-        actor,
-        name="Bakkerij De Korenschoof (fictief)",
-        kvk_number="00000001",
-        eigenrisicodrager_zw=False,
-        eigenrisicodrager_wga=False,
-    ).aggregate
-    logistics = app.register_employer(
-        actor,
-        name="Transport Van Dijk B.V. (fictief)",
-        kvk_number="00000002",
-        eigenrisicodrager_zw=True,
-        eigenrisicodrager_wga=True,
-    ).aggregate
-
-    def case(employer: object, name: str, sick_days_ago: int) -> str:
+    employers = [
+        app.register_employer(
+            actor,
+            name=name,
+            kvk_number=kvk,
+            eigenrisicodrager_zw=eigenrisico,
+            eigenrisicodrager_wga=eigenrisico,
+        ).aggregate
+        for name, kvk, eigenrisico in [
+            ("Bakkerij De Korenschoof (fictief)", "00000001", False),
+            ("Transport Van Dijk B.V. (fictief)", "00000002", True),
+        ]
+    ]
+    for employer, name, sick_days_ago, steps in CASES:
         opened = app.open_case(
             actor,
-            employer_id=str(employer.id),  # type: ignore[attr-defined]
+            employer_id=str(employers[employer].id),
             employee={"name": name, "personnel_number": f"P-{sick_days_ago:04d}"},
             first_sick_day=_ago(sick_days_ago),
             reported_on=_ago(sick_days_ago),
             expected_duration_weeks=6,
         )
-        case_id = str(opened.aggregate.id)
+        case_id = opened.aggregate.id
         app.record(
             case_id,
             "melding_arbodienst",
@@ -55,78 +85,8 @@ def _seed_cases(tenancy: Tenancy, actor: Actor) -> None:
             on=_ago(sick_days_ago - 2),
             arbodienst="Arbodienst Voorbeeld",
         )
-        return case_id
-
-    case(bakery, "Anna Voorbeeld", 10)
-
-    plan = case(bakery, "Bram Testpersoon", 60)
-    app.record(plan, "probleemanalyse", actor, on=_ago(25), bedrijfsarts="Dr. F. Ictief")
-    app.record(
-        plan,
-        "plan_van_aanpak",
-        actor,
-        on=_ago(5),
-        casemanager="C. Manager",
-        goal="Terug naar eigen werk",
-        agreements=["Wekelijks contact", "Opbouw uren"],
-    )
-
-    late = case(logistics, "Chris Proef", 290)
-    app.record(late, "probleemanalyse", actor, on=_ago(250), bedrijfsarts="Dr. F. Ictief")
-    app.record(
-        late,
-        "plan_van_aanpak",
-        actor,
-        on=_ago(230),
-        casemanager="C. Manager",
-        goal="Aangepast werk",
-        agreements=["Werkplekonderzoek"],
-    )
-    app.record(
-        late,
-        "evaluatie",
-        actor,
-        on=_ago(185),
-        participants=["werkgever", "werknemer"],
-        summary="Voortgang besproken",
-    )
-
-    spoor2 = case(logistics, "Dana Demo", 400)
-    app.record(spoor2, "probleemanalyse", actor, on=_ago(362), bedrijfsarts="Dr. F. Ictief")
-    app.record(
-        spoor2,
-        "plan_van_aanpak",
-        actor,
-        on=_ago(350),
-        casemanager="C. Manager",
-        goal="Passend werk",
-        agreements=["Arbeidsdeskundig onderzoek"],
-    )
-    app.record(spoor2, "arbeidsdeskundig_onderzoek", actor, on=_ago(300), advice="spoor_2")
-    app.record(spoor2, "ziekmelding_uwv", actor, on=_ago(105))
-    app.record(
-        spoor2,
-        "eerstejaarsevaluatie",
-        actor,
-        on=_ago(60),
-        conclusion="Geen terugkeer in eigen organisatie",
-        spoor_2_needed=True,
-    )
-    app.record(
-        spoor2,
-        "spoor_2_start",
-        actor,
-        on=_ago(40),
-        provider="Re-integratie Voorbeeld",
-        coach="E. Coach",
-    )
-
-    recovered = case(bakery, "Eva Fictief", 30)
-    app.record(recovered, "herstelmelding", actor, on=_ago(3), percentage=100)
-
-    closed = case(logistics, "Frank Verzonnen", 120)
-    app.record(closed, "herstelmelding", actor, on=_ago(40), percentage=100)
-    app.record(closed, "afsluiting", actor, on=_ago(2), reason="herstel")
+        for step, days_ago, fields in steps:
+            app.record(case_id, step, actor, on=_ago(days_ago), **fields)
 
 
 def seed(settings: Settings, host: str = "http://127.0.0.1:8000") -> str:

@@ -298,3 +298,43 @@ def test_an_unknown_case_is_404(admin: Api) -> None:
 def test_a_case_for_an_unknown_employer_is_422(admin: Api) -> None:
     answer = admin.post("/v1/cases", case_body("00000000-0000-0000-0000-000000000000"))
     assert answer.status_code == 422 and "employer_id" in answer.json()["errors"]
+
+
+def readme_event_hash(event: dict) -> str:
+    """The verifier exactly as README.md documents it, independent of the server's code."""
+    import hashlib
+    import json
+
+    keys = [
+        "case_id",
+        "version",
+        "event_id",
+        "type",
+        "schema_version",
+        "occurred_on",
+        "recorded_at",
+        "actor",
+        "role",
+        "data",
+        "prev_hash",
+    ]
+    text = json.dumps(
+        {k: event[k] for k in keys}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_the_readme_verifier_recomputes_every_hash_the_api_returns(
+    admin: Api, case_id: str
+) -> None:
+    for path in ["werkhervatting", "plaatsing", "evaluatie", "loonsanctie", "eerstejaarsevaluatie"]:
+        assert admin.post(f"/v1/cases/{case_id}/{path}", step_body(path)).status_code == 201
+    body = step_body("notitie", text="Gesprek met mevrouw Ünal — “dubbele” quotes, \\ en \n regels")
+    assert admin.post(f"/v1/cases/{case_id}/notitie", body).status_code == 201
+    events = admin.get(f"/v1/cases/{case_id}/events").json()["items"]
+    previous = "0" * 64
+    for event in events:
+        assert event["prev_hash"] == previous
+        assert readme_event_hash(event) == event["hash"], event["type"]
+        previous = event["hash"]
+    assert admin.get(f"/v1/cases/{case_id}").json()["head_hash"] == previous
