@@ -359,4 +359,5 @@ class AsOfArgs(Strict):
 class CaseListArgs(PageArgs):
     employer_id = fields.UUID(load_default=None)
     status = one_of("open", "recovered", "closed", required=False)
-    risk = one_of("high", "medium", "low", required=False)
+    # ``risk`` arrives with the obligation engine; until then it is refused
+    # (400) rather than silently ignored.

@@ -338,3 +338,27 @@ def test_the_readme_verifier_recomputes_every_hash_the_api_returns(
         assert readme_event_hash(event) == event["hash"], event["type"]
         previous = event["hash"]
     assert admin.get(f"/v1/cases/{case_id}").json()["head_hash"] == previous
+
+
+def test_the_case_list_filters_by_employer_and_status(admin: Api, employer_id: str) -> None:
+    other = admin.post(
+        "/v1/employers",
+        {"name": "Ander", "eigenrisicodrager_zw": False, "eigenrisicodrager_wga": False},
+    ).json()["id"]
+    first = admin.post("/v1/cases", case_body(employer_id)).json()["case_id"]
+    second = admin.post("/v1/cases", case_body(other)).json()["case_id"]
+    admin.post(f"/v1/cases/{second}/afsluiting", step_body("afsluiting"))
+
+    def listed(**params: str) -> list[str]:
+        return [c["case_id"] for c in admin.get("/v1/cases", params=params).json()["items"]]
+
+    assert listed() == [first, second]
+    assert listed(employer_id=employer_id) == [first]
+    assert listed(status="closed") == [second]
+    assert listed(status="open", employer_id=other) == []
+    assert listed(limit="1") == [first]
+    page = admin.get("/v1/cases", params={"limit": 1}).json()
+    assert [
+        c["case_id"] for c in admin.get("/v1/cases", params={"after": page["next"]}).json()["items"]
+    ] == [second]
+    assert admin.get("/v1/cases", params={"risk": "high"}).status_code == 400
