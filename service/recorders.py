@@ -20,6 +20,8 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
 IDEMPOTENCY_TABLE = "idempotency_keys"
+NOTIFY_CHANNEL = "spoorlog_events"
+"""PostgreSQL channel on which every store announces new events; the payload is its schema."""
 
 
 @dataclass(frozen=True)
@@ -65,17 +67,31 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
     array of a composite type: psycopg keeps one Python class per composite
     type *name*, and every tenant schema has a type of the same name, so on
     a connection shared by tenants the adapters would cast one tenant's rows
-    to another schema's type. The table lock and NOTIFY are the library's.
+    to another schema's type.
+
+    Notification ids are the tenant's gapless sequence (1, 2, 3, …): they are
+    taken as MAX + n under the library's EXCLUSIVE table lock instead of from
+    a sequence, so a transaction that loses a race and rolls back leaves no
+    gap. NOTIFY names the store, so one LISTEN connection serves all tenants.
     """
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self.datastore.db_type_names.discard(self.stored_event_type_name)
         self._insert_arrays = SQL(
-            "INSERT INTO {}.{} (originator_id, originator_version, topic, state) "
-            "SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[]) "
-            "RETURNING notification_id"
-        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
+            "INSERT INTO {table} "
+            "(originator_id, originator_version, topic, state, notification_id) "
+            "SELECT e.id, e.version, e.topic, e.state, last.id + e.n "
+            "FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[]) "
+            "WITH ORDINALITY AS e(id, version, topic, state, n), "
+            "(SELECT COALESCE(MAX(notification_id), 0) AS id FROM {table}) AS last "
+            "ORDER BY e.n RETURNING notification_id"
+        ).format(
+            table=SQL("{}.{}").format(
+                Identifier(self.datastore.schema), Identifier(self.events_table_name)
+            )
+        )
+        self._notify_store = SQL("SELECT pg_notify(%s, %s)")
         table = SQL("{}.{}").format(
             Identifier(self.datastore.schema), Identifier(IDEMPOTENCY_TABLE)
         )
@@ -109,6 +125,9 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
                 self._insert_idempotency,
                 (idempotency.key, idempotency.fingerprint, idempotency.to_json()),
             )
+
+    def _notify_channel(self, curs: Any) -> None:
+        curs.execute(self._notify_store, (NOTIFY_CHANNEL, self.datastore.schema))
 
     def _insert_stored_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any

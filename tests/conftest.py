@@ -26,26 +26,28 @@ from service.tenancy import Tenancy
 ADMIN_URL = os.environ.get(
     "SPOORLOG_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-TEST_DB = "spoorlog_test"
+TEST_DB = f"spoorlog_test_{os.getpid()}"
+"""A database per test session, so parallel runs (a developer's and CI's) never collide."""
 OPERATOR_KEY = "test-operator-key"
 
 
-def _postgres_url() -> str:
+def _admin(sql: str) -> None:
+    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
     """A fresh database for this test session, or a skip (a failure under CI)."""
     try:
-        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {TEST_DB}")
+        _admin(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
+        _admin(f"CREATE DATABASE {TEST_DB}")
     except psycopg.OperationalError as error:
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the PostgreSQL tests, but PostgreSQL is unreachable: {error}")
         pytest.skip(f"PostgreSQL unreachable: {error}")
-    return ADMIN_URL.rsplit("/", 1)[0] + "/" + TEST_DB
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    return _postgres_url()
+    yield ADMIN_URL.rsplit("/", 1)[0] + "/" + TEST_DB
+    _admin(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
