@@ -12,7 +12,8 @@ from marshmallow import Schema, ValidationError, fields
 
 from domain.case import Case
 from domain.errors import DomainError
-from service import auth
+from projections.case_list import CaseList
+from service import auth, read_models
 from service.conventions import (
     Blueprint,
     answer,
@@ -21,8 +22,9 @@ from service.conventions import (
     idempotency,
     invalid,
     page,
+    with_position,
 )
-from service.representations import case_json, event_json
+from service.representations import case_clock, case_json, event_json, periods_from_json
 from service.schemas import (
     STEP_SCHEMAS,
     AsOfArgs,
@@ -58,10 +60,7 @@ def _opened_answer(case: Case, events: list[Any]) -> tuple[int, dict[str, Any], 
 def _with_position(
     recorded: Recorded, status: int, body: dict[str, Any], headers: dict[str, str]
 ) -> Response:
-    body = dict(body)
-    target = body.get("event", body)
-    target["position"] = recorded.positions[-1]
-    return answer(body, status, headers)
+    return answer(with_position(body, recorded.positions[-1]), status, headers)
 
 
 @blp.route("/cases", methods=["POST"])
@@ -84,17 +83,23 @@ def open_case(payload: dict[str, Any]) -> Response:
 @blp.route("/cases", methods=["GET"])
 @blp.arguments(CaseListArgs, location="query")
 def list_cases(args: dict[str, Any]) -> Response:
-    """Cases of the tenant (or of the key's employers), oldest first."""
+    """Cases of the tenant (or of the key's employers) in the order they were opened."""
+    after = cursor(args["after"])
+    case_list = read_models.caught_up(CaseList, args["min_position"])
     employer_id = args["employer_id"]
-    cases, next_cursor = auth.tenant().cases(
-        auth.actor(),
-        after=cursor(args["after"]),
-        limit=args["limit"],
-        employer_id=str(employer_id) if employer_id else None,
-        status=args.get("status"),
+    items, next_cursor = case_list.store.read(
+        lambda session: case_list.page(
+            session,
+            after=after,
+            limit=args["limit"],
+            employer_id=str(employer_id) if employer_id else None,
+            visible=auth.actor().employer_ids,
+            status=args.get("status"),
+        )
     )
     now = datetime.now(UTC)
-    return answer(page([case_json(c, now) for c in cases], next_cursor))
+    cases = [{**item, **case_clock(periods_from_json(item.pop("_periods")), now)} for item in items]
+    return answer(page(cases, next_cursor))
 
 
 @blp.route("/cases/<case_id>", methods=["GET"])

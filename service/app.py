@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from service import api_access, api_cases, api_employers, api_operations, problems
+from projections.runner import ReadModels
+from service import api_access, api_cases, api_employers, api_feed, api_operations, problems
 from service.config import Settings
 from service.tenancy import Tenancy
 
@@ -24,7 +25,9 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None)
         MAX_CONTENT_LENGTH=settings.max_document_bytes + 64 * 1024,
         JSON_SORT_KEYS=False,
     )
-    app.extensions["spoorlog"] = tenancy or Tenancy(settings)
+    tenancy = tenancy or Tenancy(settings)
+    app.extensions["spoorlog"] = tenancy
+    app.extensions["spoorlog.read_models"] = ReadModels(tenancy)
     api = Api(
         app,
         spec_kwargs={
@@ -36,7 +39,14 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None)
             "security": [{"bearer": []}],
         },
     )
-    for blueprint in (api_access.platform, api_access.keys, api_employers.blp, api_cases.blp):
+    blueprints = (
+        api_access.platform,
+        api_access.keys,
+        api_employers.blp,
+        api_cases.blp,
+        api_feed.blp,
+    )
+    for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.register_blueprint(api_operations.blp)
     problems.register(app)

@@ -18,6 +18,8 @@ class Settings:
     """The most PostgreSQL connections one process holds, whatever the number of tenants."""
     pool_timeout: float = 10.0
     application_name: str = "spoorlog"
+    control_schema: str = "spoorlog_control"
+    """The PostgreSQL schema of the control plane (tenants, keys)."""
     command_retries: int = 20
     """How often a command without If-Match is retried after losing a race on its case."""
     max_document_bytes: int = 10 * 1024 * 1024
@@ -34,6 +36,7 @@ class Settings:
             pool_max=int(env.get("SPOORLOG_POOL_MAX", "10")),
             pool_timeout=float(env.get("SPOORLOG_POOL_TIMEOUT", "10")),
             application_name=env.get("SPOORLOG_APPLICATION_NAME", "spoorlog"),
+            control_schema=env.get("SPOORLOG_CONTROL_SCHEMA", "spoorlog_control"),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

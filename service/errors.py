@@ -25,6 +25,10 @@ class PreconditionFailed(Exception):
         self.current_version = current_version
 
 
+class ProjectionBehind(Exception):
+    """503: a read model has not caught up with the position the client asked for."""
+
+
 class IdempotencyMismatch(Exception):
     """422: an Idempotency-Key reused with a different request."""
 

@@ -16,6 +16,7 @@ from service.errors import (
     IdempotencyMismatch,
     NotFound,
     PreconditionFailed,
+    ProjectionBehind,
     Replay,
 )
 
@@ -104,6 +105,16 @@ def register(app: Flask) -> None:
             "Precondition Failed",
             f"The case has moved on: it is at version {error.current_version}.",
             headers={"ETag": f'"{error.current_version}"'},
+        )
+
+    @app.errorhandler(ProjectionBehind)
+    def projection_behind(error: ProjectionBehind) -> Response:
+        return problem(
+            503,
+            "Service Unavailable",
+            f"The {error} read model has not caught up yet; retry shortly.",
+            slug="projection-behind",
+            headers={"Retry-After": "1"},
         )
 
     @app.errorhandler(IdempotencyMismatch)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from uuid import uuid5
 
 from domain.access import ApiKey
+from domain.calendar import SickPeriod, sick_days, week_of_day
 from domain.case import Case, legal_date
 from domain.employer import Employer
 from domain.hashchain import format_instant
@@ -30,7 +32,28 @@ def event_json(event: Case.Event) -> dict[str, Any]:
 
 def case_json(case: Case, now: datetime) -> dict[str, Any]:
     """The case as known at ``now``; sick days and week are counted up to that day."""
-    today = legal_date(now)
+    return {**case_summary(case), **case_clock(case.sick_periods, now)}
+
+
+def case_clock(periods: list[SickPeriod], now: datetime) -> dict[str, Any]:
+    """What changes with the calendar alone: computed when asked, never stored."""
+    days = sick_days(periods, legal_date(now))
+    return {"sick_days": days, "week": week_of_day(days), "as_of": format_instant(now)}
+
+
+def periods_json(periods: list[SickPeriod]) -> list[list[str | None]]:
+    return [[p.first.isoformat(), p.last.isoformat() if p.last else None] for p in periods]
+
+
+def periods_from_json(stored: list[list[str | None]]) -> list[SickPeriod]:
+    return [
+        SickPeriod(date.fromisoformat(first or ""), date.fromisoformat(last) if last else None)
+        for first, last in stored
+    ]
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    """The case as recorded; what a read model may store."""
     closing = case.closing
     opening = case.opening.data
     return {
@@ -44,8 +67,6 @@ def case_json(case: Case, now: datetime) -> dict[str, Any]:
         "work_accident": opening.get("work_accident"),
         "third_party_liable": opening.get("third_party_liable"),
         "vangnet": opening.get("vangnet"),
-        "sick_days": case.sick_days(today),
-        "week": case.week(today),
         "track": case.track,
         "loonsanctie_risk": None,
         "version": case.version,
@@ -56,7 +77,6 @@ def case_json(case: Case, now: datetime) -> dict[str, Any]:
         "corrected_event_ids": [f.event_id for f in case.facts if f.corrected_by],
         "opened_at": format_instant(case.created_on),
         "updated_at": format_instant(case.modified_on),
-        "as_of": format_instant(now),
     }
 
 
@@ -82,3 +102,30 @@ def key_json(key: ApiKey, plain: str | None = None) -> dict[str, Any]:
     if plain is not None:
         body["key"] = plain
     return body
+
+
+def feed_item(event: Any, position: int) -> dict[str, Any]:
+    """Any event of the tenant as the feed shows it; case events as everywhere else."""
+    if isinstance(event, Case.Event):
+        return {**event_json(event), "position": position}
+    return {
+        "event_id": str(uuid5(event.originator_id, str(event.originator_version))),
+        "case_id": None,
+        "employer_id": str(event.originator_id),
+        "type": "employer_registered",
+        "version": event.originator_version,
+        "schema_version": 1,
+        "occurred_on": legal_date(event.timestamp).isoformat(),
+        "recorded_at": format_instant(event.timestamp),
+        "actor": event.actor,
+        "role": event.role,
+        "data": {
+            "name": event.name,
+            "kvk_number": event.kvk_number,
+            "eigenrisicodrager_zw": event.eigenrisicodrager_zw,
+            "eigenrisicodrager_wga": event.eigenrisicodrager_wga,
+        },
+        "prev_hash": None,
+        "hash": None,
+        "position": position,
+    }

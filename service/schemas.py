@@ -352,11 +352,23 @@ class PageArgs(Strict):
     after = fields.String(load_default=None)
 
 
+class ReadAfterWriteArgs(Strict):
+    min_position = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=0),
+        metadata={"description": "Wait (up to 2 s) until the list includes this position."},
+    )
+
+
+class FeedArgs(PageArgs, ReadAfterWriteArgs):
+    pass
+
+
 class AsOfArgs(Strict):
     as_of = fields.AwareDateTime(load_default=None, default_timezone=None)
 
 
-class CaseListArgs(PageArgs):
+class CaseListArgs(PageArgs, ReadAfterWriteArgs):
     employer_id = fields.UUID(load_default=None)
     status = one_of("open", "recovered", "closed", required=False)
     # ``risk`` arrives with the obligation engine; until then it is refused

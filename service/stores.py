@@ -94,11 +94,12 @@ class PostgresStores:
         )
         assert isinstance(self.shared.pool.kwargs, dict)
         self.shared.pool.kwargs["application_name"] = settings.application_name
+        self.control_schema = settings.control_schema
         self._datastores: dict[str, SchemaDatastore] = {}
         self._lock = threading.Lock()
 
     def datastore(self, store: str) -> SchemaDatastore:
-        schema = "spoorlog_control" if store == CONTROL else schema_name(store)
+        schema = self.control_schema if store == CONTROL else schema_name(store)
         with self._lock:
             if schema not in self._datastores:
                 with self.shared.transaction(commit=True) as curs:

@@ -19,6 +19,7 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
+from projections.runner import ProjectionRunner
 from service.app import create_app
 from service.config import Settings
 from service.tenancy import Tenancy
@@ -64,6 +65,7 @@ def settings(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> Sett
         data_dir=tmp_path / "data",
         operator_key=OPERATOR_KEY,
         application_name=f"spoorlog-test-{uuid.uuid4().hex[:10]}",
+        control_schema=f"control_{uuid.uuid4().hex[:10]}",  # each test sees only its tenants
     )
 
 
@@ -106,7 +108,14 @@ class Api:
 
 
 @pytest.fixture
-def server(tenancy: Tenancy, settings: Settings) -> Iterator[str]:
+def runner(tenancy: Tenancy) -> Iterator[ProjectionRunner]:
+    """The projection runner, in this process, as `spoorlog serve` runs it beside the API."""
+    with ProjectionRunner(tenancy, poll_interval=0.05, refresh_interval=0.2) as running:
+        yield running
+
+
+@pytest.fixture
+def server(tenancy: Tenancy, settings: Settings, runner: ProjectionRunner) -> Iterator[str]:
     """The real Flask app behind a real threaded HTTP server on a free port."""
     app = create_app(settings, tenancy)
     http = make_server("127.0.0.1", 0, app, threaded=True)

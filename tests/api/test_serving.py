@@ -41,6 +41,7 @@ def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     env.pop("SPOORLOG_DATABASE_URL", None)
     if settings.database_url:
         env["SPOORLOG_DATABASE_URL"] = settings.database_url
+        env["SPOORLOG_CONTROL_SCHEMA"] = settings.control_schema
     process = subprocess.Popen(
         [
             sys.executable,

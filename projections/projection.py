@@ -1,0 +1,165 @@
+"""What a projection is, and how its builds are made, caught up and swapped in.
+
+A projection declares a ``name`` and a ``version``. Each build of it has its
+own tables (``<name>_v<version>_g<generation>_<table>``) and its own tracking
+position. Queries read the newest *ready* build. When the code's version has
+no build yet — or a rebuild is asked for — a new build is filled from the
+first event while the old one keeps answering, and becomes ready (is swapped
+in) once it has caught up. One older ready build is kept, so a query that
+started on it can finish; older ones are dropped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+from eventsourcing.persistence import Notification
+
+from projections.store import BUILDS_TABLE, ReadModelStore, Session, StaleBatch
+
+BATCH_SIZE = 500
+
+
+class Projection:
+    """A read model built from one tenant's events alone."""
+
+    name: ClassVar[str]
+    version: ClassVar[int]
+    tables: ClassVar[tuple[str, ...]]
+
+    def __init__(self, store: ReadModelStore, build: str) -> None:
+        self.store = store
+        self.build = build
+
+    def table(self, name: str) -> str:
+        return self.store.table(f"{self.build}_{name}")
+
+    def create(self, session: Session) -> None:
+        """Create this build's tables."""
+        raise NotImplementedError
+
+    def prepare(self, batch: Sequence[Notification]) -> Any:
+        """Read what writing the batch needs, before the transaction opens.
+
+        Nothing may be read from the store inside :meth:`write`: a transaction
+        that waits for a second connection can deadlock a bounded pool.
+        """
+        return batch
+
+    def write(self, session: Session, prepared: Any) -> None:
+        """Write the batch's rows, in the transaction that records the position."""
+        raise NotImplementedError
+
+    def drop(self, session: Session) -> None:
+        for name in self.tables:
+            session.execute(f"DROP TABLE IF EXISTS {self.table(name)}")
+
+
+def _builds(session: Session, name: str) -> list[tuple[str, int, int, bool]]:
+    rows = session.fetchall(
+        f"SELECT build, version, generation, ready FROM {session.store.table(BUILDS_TABLE)} "
+        "WHERE projection = ? ORDER BY version, generation",
+        (name,),
+    )
+    return [(b, int(v), int(g), bool(r)) for b, v, g, r in rows]
+
+
+def active_build(store: ReadModelStore, kind: type[Projection]) -> str | None:
+    """The build queries read: the newest one that has caught up."""
+    ready = [b for b, _, _, r in store.read(lambda s: _builds(s, kind.name)) if r]
+    return ready[-1] if ready else None
+
+
+def _create_build(store: ReadModelStore, kind: type[Projection], generation: int) -> str:
+    build = f"{kind.name}_v{kind.version}_g{generation}"
+    with store.transaction() as session:
+        session.execute(
+            f"INSERT INTO {store.table(BUILDS_TABLE)} (projection, build, version, generation) "
+            "VALUES (?, ?, ?, ?)",
+            (kind.name, build, kind.version, generation),
+        )
+        kind(store, build).create(session)
+        store.start_tracking(session, build)
+    return build
+
+
+def target_build(store: ReadModelStore, kind: type[Projection], *, fresh: bool = False) -> str:
+    """The build the code's version should fill: the newest of its version, or a new one."""
+    builds = store.read(lambda s: _builds(s, kind.name))
+    generation = max((g for _, _, g, _ in builds), default=0)
+    mine = [b for b, v, _, _ in builds if v == kind.version]
+    if mine and not fresh:
+        return mine[-1]
+    return _create_build(store, kind, generation + 1)
+
+
+Progress = Callable[[int, int], None]
+"""Called with (events applied so far, events to apply in all)."""
+
+
+def catch_up(
+    store: ReadModelStore,
+    projection: Projection,
+    *,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> int:
+    """Apply every event not yet applied to this build; returns how many were applied."""
+    applied = 0
+    total = store.head() - store.position(projection.build)
+    while not stop():
+        position = store.position(projection.build)
+        batch = store.notifications(position, batch_size)
+        if not batch:
+            break
+        prepared = projection.prepare(batch)
+        try:
+            store.apply(
+                projection.build,
+                position,
+                batch[-1].id,
+                lambda session, rows=prepared: projection.write(session, rows),
+            )
+        except StaleBatch:
+            time.sleep(0.01)
+            continue
+        applied += len(batch)
+        if progress is not None:
+            progress(applied, max(total, applied))
+    return applied
+
+
+def swap_in(store: ReadModelStore, kind: type[Projection], build: str) -> None:
+    """Make a caught-up build the one queries read; keep one older ready build."""
+    with store.transaction() as session:
+        table = store.table(BUILDS_TABLE)
+        session.execute(
+            f"UPDATE {table} SET ready = 1 WHERE projection = ? AND build = ?", (kind.name, build)
+        )
+        ready = [b for b, _, _, r in _builds(session, kind.name) if r and b != build]
+        for old in ready[:-1]:
+            kind(store, old).drop(session)
+            session.execute(
+                f"DELETE FROM {table} WHERE projection = ? AND build = ?", (kind.name, old)
+            )
+
+
+def run(store: ReadModelStore, kind: type[Projection], **options: Any) -> int:
+    """Bring the projection up to date in this tenant: fill its build, swap it in when ready."""
+    build = target_build(store, kind)
+    stop = options.get("stop", lambda: False)
+    applied = catch_up(store, kind(store, build), **options)
+    if not stop() and build != active_build(store, kind):
+        swap_in(store, kind, build)  # catch_up returned caught up: the build is complete
+    return applied
+
+
+def rebuild(store: ReadModelStore, kind: type[Projection], **options: Any) -> int:
+    """Fill a fresh build from the first event; the old build answers until it is swapped in."""
+    build = target_build(store, kind, fresh=True)
+    applied = catch_up(store, kind(store, build), **options)
+    swap_in(store, kind, build)
+    return applied

@@ -1,0 +1,48 @@
+"""The tenant's event feed, for integrations: every event in recording order.
+
+``position`` is the tenant's own gapless sequence (1, 2, 3, …): the store's
+notification id, which the recorders keep gapless on both stores. The feed
+reads that log directly, so it is complete and ordered by construction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+
+from domain.case import Case
+from service import auth
+from service.conventions import Blueprint, answer, cursor, page
+from service.representations import feed_item
+from service.schemas import FeedArgs
+
+blp = Blueprint("events", __name__, url_prefix="/v1/events", description="The tenant's event feed")
+blp.before_request(auth.authenticate)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(FeedArgs, location="query")
+def feed(args: dict[str, Any]) -> Response:
+    """Events after ``after`` (a position), oldest first. ``min_position`` is always met:
+    the feed is the log itself."""
+    app = auth.tenant()
+    actor = auth.actor()
+    limit = args["limit"]
+    notifications = app.recorder.select_notifications(
+        cursor(args["after"]), limit, inclusive_of_start=False
+    )
+    items = []
+    for notification in notifications:
+        event = app.mapper.to_domain_event(notification)
+        if actor.employer_ids is not None:
+            owner = (
+                app.repository.get(event.originator_id).employer_id
+                if isinstance(event, Case.Event)
+                else str(event.originator_id)
+            )
+            if not actor.sees(owner):
+                continue
+        items.append(feed_item(event, notification.id))
+    full = len(notifications) == limit
+    return answer(page(items, notifications[-1].id if full else None))
