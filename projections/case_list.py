@@ -34,22 +34,22 @@ class CaseList(Projection):
             f"CREATE TABLE IF NOT EXISTS {self.table('cases')} ("
             "case_id TEXT PRIMARY KEY, position BIGINT NOT NULL UNIQUE, employer_id TEXT NOT NULL, "
             "status TEXT NOT NULL, version INTEGER NOT NULL, summary TEXT NOT NULL, "
-            "periods TEXT NOT NULL)"
+            "periods TEXT NOT NULL, events INTEGER NOT NULL)"
         )
 
     def prepare(self, batch: Sequence[Notification]) -> list[tuple[Any, ...]]:
         """One row per case touched by the batch, from the case as it now stands."""
         opened_at: dict[str, int] = {}
-        touched: dict[str, None] = {}
+        touched: dict[str, int] = {}
         for notification in batch:
             if notification.topic.startswith(CASE_TOPIC_PREFIX):
                 case_id = str(notification.originator_id)
-                touched[case_id] = None
+                touched[case_id] = touched.get(case_id, 0) + 1
                 if notification.originator_version == 1:
                     opened_at[case_id] = notification.id
         repository = self.store.application.repository
         rows = []
-        for case_id in touched:
+        for case_id, events in touched.items():
             case: Case = repository.get(UUID(case_id))
             rows.append(
                 (
@@ -60,6 +60,7 @@ class CaseList(Projection):
                     case.version,
                     json.dumps(case_summary(case)),
                     json.dumps(periods_json(case.sick_periods)),
+                    events,
                 )
             )
         return rows
@@ -67,12 +68,12 @@ class CaseList(Projection):
     def write(self, session: Session, prepared: list[tuple[Any, ...]]) -> None:
         if prepared:
             session.executemany(
-                f"INSERT INTO {self.table('cases')} "
-                "(case_id, position, employer_id, status, version, summary, periods) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET "
+                f"INSERT INTO {self.table('cases')} AS existing "
+                "(case_id, position, employer_id, status, version, summary, periods, events) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET "
                 "employer_id = excluded.employer_id, status = excluded.status, "
                 "version = excluded.version, summary = excluded.summary, "
-                "periods = excluded.periods",
+                "periods = excluded.periods, events = existing.events + excluded.events",
                 prepared,
             )
 

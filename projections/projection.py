@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import IntegrityError, Notification
 
 from projections.store import BUILDS_TABLE, ReadModelStore, Session, StaleBatch
 
@@ -73,15 +73,19 @@ def active_build(store: ReadModelStore, kind: type[Projection]) -> str | None:
 
 
 def _create_build(store: ReadModelStore, kind: type[Projection], generation: int) -> str:
+    """Register and create a build; if another process just did, use theirs."""
     build = f"{kind.name}_v{kind.version}_g{generation}"
-    with store.transaction() as session:
-        session.execute(
-            f"INSERT INTO {store.table(BUILDS_TABLE)} (projection, build, version, generation) "
-            "VALUES (?, ?, ?, ?)",
-            (kind.name, build, kind.version, generation),
-        )
-        kind(store, build).create(session)
-        store.start_tracking(session, build)
+    try:
+        with store.transaction() as session:
+            session.execute(
+                f"INSERT INTO {store.table(BUILDS_TABLE)} "
+                "(projection, build, version, generation) VALUES (?, ?, ?, ?)",
+                (kind.name, build, kind.version, generation),
+            )
+            kind(store, build).create(session)
+            store.start_tracking(session, build)
+    except IntegrityError:
+        pass  # created concurrently, tables and tracking included (same transaction)
     return build
 
 

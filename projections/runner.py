@@ -78,6 +78,8 @@ class ProjectionRunner:
         self.events_processed = 0
         self._tenants: set[str] = set()
         self._pending: set[str] = set()
+        self._running: set[str] = set()
+        self._again: set[str] = set()
         self._queue: queue.Queue[str] = queue.Queue()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -149,12 +151,23 @@ class ProjectionRunner:
                 continue
             with self._lock:
                 self._pending.discard(slug)
+                if slug in self._running:  # one worker per tenant; it looks again after
+                    self._again.add(slug)
+                    continue
+                self._running.add(slug)
             try:
                 self.events_processed += self.run_tenant(slug)
             except Exception:  # a bad tenant must not stop the others
                 log.exception("projections failed", extra={"tenant": slug})
                 time.sleep(0.5)
-                self.wake(slug)
+                self._again.add(slug)
+            finally:
+                with self._lock:
+                    self._running.discard(slug)
+                    again = slug in self._again
+                    self._again.discard(slug)
+                if again:
+                    self.wake(slug)
 
     def _poll(self) -> None:
         last_refresh = 0.0
@@ -178,7 +191,7 @@ class ProjectionRunner:
                 ) as conn:
                     conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     while not self._stopping.is_set():
-                        for notice in conn.notifies(timeout=0.5):
+                        for notice in conn.notifies(timeout=0.2):
                             self._heard(notice.payload)
             except psycopg.Error:
                 log.warning("LISTEN connection lost; polling until it is back")

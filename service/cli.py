@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,9 @@ def serve(args: argparse.Namespace) -> int:
         os.environ["SPOORLOG_DATA_DIR"] = args.data_dir
     if args.demo:
         demo(args)
+    runner = None
+    if not args.no_projections:  # the one-command start keeps its read models current
+        runner = subprocess.Popen([sys.executable, "-m", "service.cli", "projections", "run"])
     options = {
         name: getattr(gunicorn_config, name)
         for name in dir(gunicorn_config)
@@ -50,7 +54,49 @@ def serve(args: argparse.Namespace) -> int:
 
             return create_app()
 
-    Server().run()
+    try:
+        Server().run()
+    finally:
+        if runner is not None:
+            runner.terminate()
+            runner.wait(timeout=30)
+    return 0
+
+
+def projections_run(args: argparse.Namespace) -> int:
+    """Keep every tenant's read models current until stopped (SIGTERM/SIGINT)."""
+    import signal
+    import threading
+
+    from projections.runner import ProjectionRunner
+    from service.tenancy import Tenancy
+
+    stopped = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopped.set())
+    runner = ProjectionRunner(
+        Tenancy(_settings(args)), workers=args.workers, batch_size=args.batch_size
+    )
+    with runner:
+        stopped.wait()
+    return 0
+
+
+def projections_rebuild(args: argparse.Namespace) -> int:
+    """Rebuild read models into fresh tables; the old ones answer until the new are ready."""
+    from projections import projection
+    from projections.progress import ProgressReport
+    from projections.runner import PROJECTIONS, ReadModels
+    from service.tenancy import Tenancy
+
+    tenancy = Tenancy(_settings(args))
+    read_models = ReadModels(tenancy)
+    for slug in [args.tenant] if args.tenant else tenancy.control.tenants():
+        tenancy.control.tenant(slug)  # an unknown tenant is an error, not an empty rebuild
+        for kind in PROJECTIONS:
+            report = ProgressReport(f"{slug} {kind.name}")
+            done = projection.rebuild(read_models.store(slug), kind, progress=report)
+            report.finish(done)
     return 0
 
 
@@ -99,6 +145,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", help="embedded store directory (default ./data)")
     p.add_argument("--workers", type=int, help="gunicorn worker processes")
     p.add_argument("--demo", action="store_true", help="seed the demo tenant first")
+    p.add_argument(
+        "--no-projections",
+        action="store_true",
+        help="do not start the projection runner (run `spoorlog projections run` apart)",
+    )
     p.set_defaults(run=serve)
 
     tenant = commands.add_parser("tenant", help="tenants").add_subparsers(
@@ -123,6 +174,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir")
     p.set_defaults(run=key_create)
 
+    projections = commands.add_parser("projections", help="read models").add_subparsers(
+        dest="action", required=True
+    )
+    p = projections.add_parser("run", help="keep every tenant's read models current")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--batch-size", type=int, default=500)
+    p.add_argument("--data-dir")
+    p.set_defaults(run=projections_run)
+    p = projections.add_parser("rebuild", help="rebuild read models from the events")
+    p.add_argument("--tenant", help="only this tenant (default: all)")
+    p.add_argument("--data-dir")
+    p.set_defaults(run=projections_rebuild)
+
     p = commands.add_parser("demo", help="seed a demo tenant and print a key and example requests")
     p.add_argument("--data-dir")
     p.set_defaults(run=demo)
@@ -137,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except (DomainError, Conflict, NotFound) as error:
-        print(f"spoorlog: {type(error).__name__}: {error or 'not found'}", file=sys.stderr)
+        print(f"spoorlog: {type(error).__name__}: {str(error) or 'not found'}", file=sys.stderr)
         return 2
 
 

@@ -119,7 +119,9 @@ def server(tenancy: Tenancy, settings: Settings, runner: ProjectionRunner) -> It
     """The real Flask app behind a real threaded HTTP server on a free port."""
     app = create_app(settings, tenancy)
     http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()

@@ -1,0 +1,41 @@
+"""Rebuild progress: a bar with events/s on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+
+class ProgressReport:
+    def __init__(self, label: str, stream: TextIO | None = None, every: float = 1.0) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.every = every
+        self.started = time.monotonic()
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last < (0.1 if self.tty else self.every) and done < total:
+            return
+        self._last = now
+        rate = done / max(now - self.started, 1e-9)
+        if self.tty:
+            filled = int(30 * done / max(total, 1))
+            bar = "#" * filled + "." * (30 - filled)
+            self.stream.write(f"\r{self.label} [{bar}] {done}/{total} events {rate:,.0f} events/s")
+        else:
+            self.stream.write(f"{self.label}: {done}/{total} events, {rate:,.0f} events/s\n")
+        self.stream.flush()
+
+    def finish(self, done: int) -> float:
+        seconds = time.monotonic() - self.started
+        end = "\n" if self.tty else ""
+        rate = done / max(seconds, 1e-9)
+        self.stream.write(
+            f"{end}{self.label}: {done} events in {seconds:.2f} s ({rate:,.0f} events/s)\n"
+        )
+        self.stream.flush()
+        return rate
