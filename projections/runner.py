@@ -29,6 +29,7 @@ from projections import projection
 from projections.case_list import CaseList
 from projections.store import ReadModelStore
 from service.recorders import NOTIFY_CHANNEL
+from service.stores import retry_setup
 from service.tenancy import Tenancy
 
 log = logging.getLogger("spoorlog.projections")
@@ -51,7 +52,8 @@ class ReadModels:
             with self._lock:
                 found = self._stores.get(slug)
                 if found is None:
-                    found = ReadModelStore(self.tenancy.tenant(slug))
+                    tenant = self.tenancy.tenant(slug)
+                    found = retry_setup(lambda: ReadModelStore(tenant))
                     self._stores[slug] = found
         return found
 

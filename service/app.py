@@ -6,7 +6,15 @@ from flask import Flask
 from flask_smorest import Api
 
 from projections.runner import ReadModels
-from service import api_access, api_cases, api_employers, api_feed, api_operations, problems
+from service import (
+    api_access,
+    api_cases,
+    api_employers,
+    api_feed,
+    api_operations,
+    observability,
+    problems,
+)
 from service.config import Settings
 from service.tenancy import Tenancy
 
@@ -26,8 +34,11 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None)
         JSON_SORT_KEYS=False,
     )
     tenancy = tenancy or Tenancy(settings)
+    read_models = ReadModels(tenancy)
     app.extensions["spoorlog"] = tenancy
-    app.extensions["spoorlog.read_models"] = ReadModels(tenancy)
+    app.extensions["spoorlog.read_models"] = read_models
+    observability.configure_logging()
+    observability.register(app, tenancy, read_models, settings.max_projection_lag)
     api = Api(
         app,
         spec_kwargs={

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,10 @@ def serve(args: argparse.Namespace) -> int:
 
     if args.data_dir:
         os.environ["SPOORLOG_DATA_DIR"] = args.data_dir
+    # gunicorn's workers share their metrics through files in one directory
+    metrics_dir = os.environ.setdefault(
+        "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp("-spoorlog-metrics")
+    )
     if args.demo:
         demo(args)
     runner = None
@@ -60,6 +66,8 @@ def serve(args: argparse.Namespace) -> int:
         if runner is not None:
             runner.terminate()
             runner.wait(timeout=30)
+        if metrics_dir.endswith("-spoorlog-metrics"):
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 
 

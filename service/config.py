@@ -23,6 +23,8 @@ class Settings:
     command_retries: int = 20
     """How often a command without If-Match is retried after losing a race on its case."""
     max_document_bytes: int = 10 * 1024 * 1024
+    max_projection_lag: int = 1000
+    """/readyz answers 503 while any projection is more events behind than this."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -37,6 +39,7 @@ class Settings:
             pool_timeout=float(env.get("SPOORLOG_POOL_TIMEOUT", "10")),
             application_name=env.get("SPOORLOG_APPLICATION_NAME", "spoorlog"),
             control_schema=env.get("SPOORLOG_CONTROL_SCHEMA", "spoorlog_control"),
+            max_projection_lag=int(env.get("SPOORLOG_MAX_PROJECTION_LAG", "1000")),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

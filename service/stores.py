@@ -11,10 +11,18 @@ of its own (decision 4).
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.persistence import (
+    InfrastructureFactory,
+    IntegrityError,
+    InternalError,
+    OperationalError,
+    ProgrammingError,
+)
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory
 from eventsourcing.sqlite import SQLiteFactory
 from psycopg.conninfo import conninfo_to_dict
@@ -25,6 +33,27 @@ from service.recorders import PostgresTenantRecorder, SQLiteTenantRecorder
 
 CONTROL = "control"
 """The name of the control plane's store, beside the tenants'."""
+
+
+T = TypeVar("T")
+
+
+def retry_setup(make: Callable[[], T], attempts: int = 8) -> T:
+    """Open a store, retrying its (idempotent) DDL when another process ran it at the same time.
+
+    PostgreSQL's ``IF NOT EXISTS`` and ``CREATE OR REPLACE`` are not safe
+    against a concurrent twin: gunicorn workers and the projection runner
+    starting together see ``duplicate key`` or ``tuple concurrently updated``.
+    The second attempt finds everything in place.
+    """
+    for attempt in range(attempts):
+        try:
+            return make()
+        except (IntegrityError, InternalError, ProgrammingError, OperationalError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def schema_name(slug: str) -> str:
@@ -102,10 +131,13 @@ class PostgresStores:
         schema = self.control_schema if store == CONTROL else schema_name(store)
         with self._lock:
             if schema not in self._datastores:
-                with self.shared.transaction(commit=True) as curs:
-                    curs.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
+                retry_setup(lambda: self._create_schema(schema))
                 self._datastores[schema] = SchemaDatastore(self.shared, schema)
             return self._datastores[schema]
+
+    def _create_schema(self, schema: str) -> None:
+        with self.shared.transaction(commit=True) as curs:
+            curs.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
 
     def factory(self, store: str, env: Any) -> InfrastructureFactory[Any]:
         return TenantPostgresFactory(env, self.datastore(store))

@@ -7,7 +7,7 @@ import threading
 from domain.access import Tenant
 from service.config import Settings
 from service.control_plane import ControlPlane
-from service.stores import Stores, open_stores
+from service.stores import Stores, open_stores, retry_setup
 from service.tenant_application import TenantApplication
 
 
@@ -17,7 +17,7 @@ class Tenancy:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.stores: Stores = open_stores(settings)
-        self.control = ControlPlane(self.stores)
+        self.control = retry_setup(lambda: ControlPlane(self.stores))
         self._tenants: dict[str, TenantApplication] = {}
         self._lock = threading.Lock()
 
@@ -28,8 +28,10 @@ class Tenancy:
             with self._lock:
                 app = self._tenants.get(slug)
                 if app is None:
-                    app = TenantApplication(
-                        self.stores, slug, command_retries=self.settings.command_retries
+                    app = retry_setup(
+                        lambda: TenantApplication(
+                            self.stores, slug, command_retries=self.settings.command_retries
+                        )
                     )
                     self._tenants[slug] = app
         return app

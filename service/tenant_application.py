@@ -33,6 +33,7 @@ from service.errors import (
     PreconditionFailed,
     Replay,
 )
+from service.metrics import EVENTS_APPENDED
 from service.recorders import IdempotentResponse
 from service.stored_application import StoredApplication
 
@@ -196,6 +197,7 @@ class TenantApplication(StoredApplication):
                     raise PreconditionFailed(self.repository.get(aggregate.id).version) from None
                 time.sleep(random.uniform(0.002, 0.01) * (attempt + 1))
                 continue
+            EVENTS_APPENDED.inc(len(events))
             return Recorded(aggregate, events, [r.notification.id for r in recordings])
         raise Conflict("the case kept changing; try again")
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 from service.schemas import STEP_SCHEMAS
+from tests.api.payloads import case_body, step_body
 from tests.conftest import Api
 
 
@@ -39,3 +43,74 @@ def test_the_openapi_document_names_every_path_and_rejects_unknown_fields(server
 def test_interactive_documentation_is_served(server: str) -> None:
     answer = Api(server).get("/docs")
     assert answer.status_code == 200 and "swagger" in answer.text.lower()
+
+
+def test_readiness_names_a_lagging_projection_until_it_catches_up(
+    admin: Api,
+    case_id: str,
+    runner,
+    tenancy,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    import threading
+    from dataclasses import replace
+
+    from werkzeug.serving import make_server
+
+    from projections.runner import ProjectionRunner
+    from service.app import create_app
+
+    runner.stop()
+    for _ in range(3):
+        admin.post(f"/v1/cases/{case_id}/notitie", step_body("notitie"))
+    strict = create_app(replace(settings, max_projection_lag=0), tenancy)
+    http = make_server("127.0.0.1", 0, strict, threaded=True)
+    threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    probe = Api(f"http://127.0.0.1:{http.server_port}")
+    try:
+        lagging = probe.get("/readyz")
+        assert lagging.status_code == 503
+        assert "case_list" in lagging.json()["detail"]
+        with ProjectionRunner(tenancy, poll_interval=0.05):
+            for _ in range(100):
+                if probe.get("/readyz").status_code == 200:
+                    break
+                time.sleep(0.05)
+            assert probe.get("/readyz").status_code == 200
+    finally:
+        http.shutdown()
+
+
+def test_metrics_count_requests_events_and_projection_lag(admin: Api, case_id: str) -> None:
+    admin.post(f"/v1/cases/{case_id}/notitie", step_body("notitie"))
+    text = Api(admin.base).get("/metrics").text
+    assert (
+        'spoorlog_http_requests_total{method="POST",route="/v1/cases/<case_id>/notitie",status="201"}'
+        in text
+    )
+    assert "spoorlog_http_request_duration_seconds_bucket" in text
+    assert "spoorlog_events_appended_total" in text
+    assert 'spoorlog_projection_lag_events{projection="case_list"}' in text
+
+
+def test_request_logs_are_json_with_ids_and_no_case_content(admin: Api, employer_id: str) -> None:
+    import io
+    import logging
+
+    from service.observability import JsonFormatter
+
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("spoorlog.http")
+    logger.addHandler(handler)
+    try:
+        answer = admin.post("/v1/cases", case_body(employer_id), headers={"X-Request-Id": "req-42"})
+    finally:
+        logger.removeHandler(handler)
+    assert answer.headers["X-Request-Id"] == "req-42"
+    lines = [json.loads(line) for line in written.getvalue().splitlines()]
+    entry = next(line for line in lines if line.get("request_id") == "req-42")
+    assert entry["route"] == "/v1/cases" and entry["status"] == 201
+    assert entry["tenant"] and entry["actor"] and entry["duration_ms"] >= 0
+    assert "Fictief" not in written.getvalue()

@@ -177,3 +177,7 @@ def test_a_restart_keeps_everything(served: Callable[[], Api], tmp_path: Path) -
     )
     assert again.status_code == 201 and again.json() == first.json()
     assert len(admin.get(f"/v1/cases/{case_id}/events").json()["items"]) == 2
+    listed = admin.get("/v1/cases", params={"min_position": first.json()["position"]})
+    assert [c["case_id"] for c in listed.json()["items"]] == [case_id]  # the runner serve started
+    metrics = admin.get("/metrics").text  # gathered from every gunicorn worker
+    assert 'route="/v1/cases/<case_id>/notitie",status="201"' in metrics
