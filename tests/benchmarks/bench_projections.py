@@ -1,0 +1,153 @@
+"""Projection benchmarks: rebuild speed against the store's raw read speed, and live lag.
+
+Run: .venv/bin/python -m tests.benchmarks.bench_projections [--store sqlite|postgres]
+     [--cases 2000] [--events-per-case 10] [--rate 50] [--seconds 10]
+
+Every figure is printed next to its anchor, measured in the same run on the
+same machine: the rebuild's events/s next to reading (and decoding) the same
+events straight from the recorder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+from domain.access import Actor
+from domain.case import Case
+from projections import projection
+from projections.case_list import CaseList
+from projections.runner import ProjectionRunner, ReadModels
+from service.config import Settings
+from service.tenancy import Tenancy
+
+ACTOR = Actor("bench", "casemanager")
+
+
+def seed(tenancy: Tenancy, cases: int, events_per_case: int) -> str:
+    slug = f"bench{uuid.uuid4().hex[:8]}"
+    tenancy.create_tenant(slug, "Benchmark")
+    app = tenancy.tenant(slug)
+    employer = app.register_employer(
+        ACTOR, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
+    ).aggregate
+    start = date.today() - timedelta(days=200)
+    for n in range(cases):
+        case = Case.open_with_ziekmelding(
+            by=ACTOR,
+            employer_id=str(employer.id),
+            employee={"name": f"Fictief {n}"},
+            first_sick_day=start,
+            reported_on=start,
+        )
+        for _ in range(events_per_case - 1):
+            case.notitie(on=date.today(), by=ACTOR, kind="contact", text="Telefonisch contact")
+        app.save(case)
+    return slug
+
+
+def raw_read(store: object, decode: bool) -> tuple[int, float]:
+    """Read every event from the recorder in batches, as the runner does (the anchor)."""
+    mapper = store.application.mapper  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    after, count = 0, 0
+    while batch := store.notifications(after, projection.BATCH_SIZE):  # type: ignore[attr-defined]
+        if decode:
+            for notification in batch:
+                mapper.to_domain_event(notification)
+        count += len(batch)
+        after = batch[-1].id
+    return count, time.perf_counter() - started
+
+
+def lag_under_load(tenancy: Tenancy, slug: str, rate: float, seconds: float) -> list[float]:
+    """Seconds from a command's commit until the case list has applied it."""
+    app = tenancy.tenant(slug)
+    case_id = app.cases(ACTOR, after=0, limit=1, employer_id=None, status=None)[0][0].id
+    written: list[tuple[int, float]] = []
+    applied_at: dict[int, float] = {}
+    with ProjectionRunner(tenancy, poll_interval=0.2) as runner:
+        store = runner.read_models.store(slug)
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.is_set() or len(applied_at) < len(written):
+                build = projection.active_build(store, CaseList)
+                position = store.position(build) if build else 0
+                now = time.perf_counter()
+                for pos, _ in written:
+                    if pos <= position and pos not in applied_at:
+                        applied_at[pos] = now
+                time.sleep(0.002)
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            recorded = app.record(
+                case_id, "notitie", ACTOR, on=date.today(), kind="contact", text="t"
+            )
+            written.append((recorded.positions[-1], time.perf_counter()))
+            time.sleep(1 / rate)
+        done.set()
+        watcher.join(timeout=30)
+    return [applied_at[pos] - at for pos, at in written if pos in applied_at]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--events-per-case", type=int, default=10)
+    parser.add_argument(
+        "--rate", type=float, default=50, help="commands per second for the lag run"
+    )
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+
+    settings = Settings(
+        database_url=args.database_url if args.store == "postgres" else None,
+        data_dir=Path(tempfile.mkdtemp()),
+        control_schema=f"bench_control_{uuid.uuid4().hex[:6]}",
+    )
+    tenancy = Tenancy(settings)
+    print(f"store: {args.store}; seeding {args.cases} cases x {args.events_per_case} events …")
+    slug = seed(tenancy, args.cases, args.events_per_case)
+    store = ReadModels(tenancy).store(slug)
+
+    raw_count, raw_seconds = raw_read(store, decode=False)
+    dec_count, dec_seconds = raw_read(store, decode=True)
+    started = time.perf_counter()
+    rebuilt = projection.rebuild(store, CaseList)
+    rebuild_seconds = time.perf_counter() - started
+    raw_rate = raw_count / raw_seconds
+    dec_rate = dec_count / dec_seconds
+    rebuild_rate = rebuilt / rebuild_seconds
+    print(f"anchor  raw recorder read:            {raw_count} events, {raw_rate:,.0f} events/s")
+    print(f"anchor  raw read + decode:            {dec_count} events, {dec_rate:,.0f} events/s")
+    print(f"result  case_list rebuild:            {rebuilt} events, {rebuild_rate:,.0f} events/s")
+    print(f"ratio   rebuild / raw read:           {rebuild_rate / raw_rate:.3f}")
+    print(f"ratio   rebuild / raw read + decode:  {rebuild_rate / dec_rate:.3f}")
+
+    lags = sorted(lag_under_load(tenancy, slug, args.rate, args.seconds))
+    if lags:
+        p99 = lags[min(len(lags) - 1, int(0.99 * len(lags)))]
+        print(
+            f"lag     at {args.rate:.0f}/s for {args.seconds:.0f} s ({len(lags)} commands): "
+            f"p50 {statistics.median(lags) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
+            f"max {lags[-1] * 1000:.0f} ms"
+        )
+    if settings.database_url:
+        tenancy.stores.drop(slug)
+    tenancy.close()
+
+
+if __name__ == "__main__":
+    main()
