@@ -85,6 +85,8 @@ class Case(Aggregate):
 
         type_name: ClassVar[str] = ""
         """The step's name in the API and the audit trail (snake_case Dutch)."""
+        label: ClassVar[str] = ""
+        """The step as a casemanager names it, for texts such as risk reasons."""
         fields: ClassVar[tuple[str, ...]] = ()
         """The data fields of this step, the ones a correctie may replace."""
 
@@ -95,6 +97,7 @@ class Case(Aggregate):
         """The sick report that opens the case (art. 7:629 BW; Regeling procesgang art. 2)."""
 
         type_name = "ziekmelding"
+        label = "Ziekmelding"
         # employer_id is not correctable: a case filed under the wrong employer
         # is closed and reopened, so no employer ever sees another's case.
         fields = (
@@ -118,58 +121,78 @@ class Case(Aggregate):
         """A relapse within 28 days: the same case runs on (7:629 lid 10 BW)."""
 
         type_name = "ziekmelding"
+        label = "Hernieuwde ziekmelding"
         fields = ("first_sick_day", "note")
 
     class MeldingArbodienst(Event):
         type_name = "melding_arbodienst"
+        label = "Melding bij de arbodienst"
         fields = ("arbodienst", "note")
 
     class Probleemanalyse(Event):
         type_name = "probleemanalyse"
-        fields = ("bedrijfsarts", "functional_limitations", "prognosis", "note")
+        label = "Probleemanalyse"
+        fields = (
+            "bedrijfsarts",
+            "functional_limitations",
+            "prognosis",
+            "full_recovery_expected_within_13_weeks",
+            "note",
+        )
 
     class PlanVanAanpak(Event):
         type_name = "plan_van_aanpak"
+        label = "Plan van aanpak"
         fields = ("casemanager", "goal", "agreements", "note")
 
     class Bijstelling(Event):
         type_name = "bijstelling"
+        label = "Bijstelling van het plan van aanpak"
         fields = ("reason", "changes", "note")
 
     class Evaluatie(Event):
         type_name = "evaluatie"
+        label = "Evaluatie"
         fields = ("participants", "summary", "note")
 
     class ArbeidsdeskundigOnderzoek(Event):
         type_name = "arbeidsdeskundig_onderzoek"
+        label = "Arbeidsdeskundig onderzoek"
         fields = ("advice", "note")
 
     class ZiekmeldingUWV(Event):
         type_name = "ziekmelding_uwv"
+        label = "42e-weeksmelding aan UWV"
         fields = ("note",)
 
     class Eerstejaarsevaluatie(Event):
         type_name = "eerstejaarsevaluatie"
+        label = "Eerstejaarsevaluatie"
         fields = ("conclusion", "spoor_2_needed", "tenzij_ground", "note")
 
     class Spoor2Gestart(Event):
         type_name = "spoor_2_start"
+        label = "Start spoor 2"
         fields = ("provider", "coach", "note")
 
     class DeskundigenoordeelAangevraagd(Event):
         type_name = "deskundigenoordeel_aanvraag"
+        label = "Aanvraag deskundigenoordeel"
         fields = ("question", "note")
 
     class Deskundigenoordeel(Event):
         type_name = "deskundigenoordeel"
+        label = "Deskundigenoordeel"
         fields = ("outcome", "note")
 
     class Werkhervatting(Event):
         type_name = "werkhervatting"
+        label = "Werkhervatting"
         fields = ("work", "hours_per_week", "wage_value_percentage", "note")
 
     class Plaatsing(Event):
         type_name = "plaatsing"
+        label = "Plaatsing"
         fields = (
             "track",
             "employer_name",
@@ -182,48 +205,59 @@ class Case(Aggregate):
 
     class Herstelmelding(Event):
         type_name = "herstelmelding"
+        label = "Herstelmelding"
         fields = ("percentage", "note")
 
     class ActueelOordeel(Event):
         type_name = "actueel_oordeel"
+        label = "Actueel oordeel van de bedrijfsarts"
         fields = ("note",)
 
     class Eindevaluatie(Event):
         type_name = "eindevaluatie"
+        label = "Eindevaluatie"
         fields = ("employee_opinion", "note")
 
     class Reintegratieverslag(Event):
         type_name = "reintegratieverslag"
+        label = "Re-integratieverslag"
         fields = ("note",)
 
     class WiaAanvraag(Event):
         type_name = "wia_aanvraag"
+        label = "WIA-aanvraag"
         fields = ("note",)
 
     class VerlengingLoondoorbetaling(Event):
         type_name = "verlenging_loondoorbetaling"
+        label = "Verlenging loondoorbetaling"
         fields = ("weeks", "note")
 
     class Loonsanctie(Event):
         type_name = "loonsanctie"
+        label = "Loonsanctie"
         fields = ("weeks", "reasons", "note")
 
     class Bekortingsverzoek(Event):
         type_name = "bekortingsverzoek"
+        label = "Bekortingsverzoek"
         fields = ("note",)
 
     class Notitie(Event):
         type_name = "notitie"
+        label = "Notitie"
         fields = ("kind", "text", "note")
 
     class Document(Event):
         type_name = "document"
+        label = "Document"
         fields = ("title", "note")
 
     class Correctie(Event):
         """Names an earlier event and the values that replace its own; both stay."""
 
         type_name = "correctie"
+        label = "Correctie"
 
         def apply(self, case: Case) -> None:
             case._remember(self)
@@ -236,6 +270,7 @@ class Case(Aggregate):
 
     class Afsluiting(Event):
         type_name = "afsluiting"
+        label = "Afsluiting"
         fields = ("reason", "note")
 
     # --- state -----------------------------------------------------------------
@@ -280,25 +315,12 @@ class Case(Aggregate):
 
     def facts_of(self, *types: str) -> list[Fact]:
         """Facts of the given types in legal order (occurred_on, then recording)."""
-        chosen = [f for f in self.facts if f.type in types]
-        return sorted(chosen, key=lambda f: (f.occurred_on, f.version))
+        return in_legal_order(self.facts, *types)
 
     @property
     def sick_periods(self) -> list[SickPeriod]:
         """Sickness as consecutive periods; a full herstelmelding ends one."""
-        periods: list[SickPeriod] = []
-        start: date | None = self.first_sick_day
-        for fact in self.facts_of("herstelmelding", "ziekmelding"):
-            if fact.type == "herstelmelding" and start is not None:
-                if fact.data.get("percentage", 0) >= 100:
-                    recovered_on = fact.occurred_on
-                    periods.append(SickPeriod(start, recovered_on - timedelta(days=1)))
-                    start = None
-            elif fact.type == "ziekmelding" and fact.version > 1 and start is None:
-                start = fact.date_field("first_sick_day")
-        if start is not None:
-            periods.append(SickPeriod(start))
-        return periods
+        return sick_periods_of(self.facts)
 
     @property
     def recovered_on(self) -> date | None:
@@ -308,8 +330,7 @@ class Case(Aggregate):
 
     @property
     def closing(self) -> Fact | None:
-        closings = self.facts_of("afsluiting")
-        return closings[-1] if closings else None
+        return closing_of(self.facts)
 
     @property
     def status(self) -> str:
@@ -425,9 +446,14 @@ class Case(Aggregate):
         bedrijfsarts: str,
         functional_limitations: str | None = None,
         prognosis: str | None = None,
+        full_recovery_expected_within_13_weeks: bool | None = None,
         note: str | None = None,
     ) -> None:
-        """The bedrijfsarts' problem analysis (Regeling procesgang art. 2 lid 2)."""
+        """The bedrijfsarts' problem analysis (Regeling procesgang art. 2 lid 2).
+
+        A prognosis of full recovery within 13 weeks means no plan van aanpak
+        is needed (Regeling procesgang art. 2 lid 3).
+        """
         self._record(
             self.Probleemanalyse,
             on,
@@ -435,6 +461,7 @@ class Case(Aggregate):
             bedrijfsarts=bedrijfsarts,
             functional_limitations=functional_limitations,
             prognosis=prognosis,
+            full_recovery_expected_within_13_weeks=full_recovery_expected_within_13_weeks,
             note=note,
         )
 
@@ -675,7 +702,7 @@ class Case(Aggregate):
         if target.type == "correctie":
             raise DomainError("correct the original event, not its correctie", "event_id")
         replacement = dict(replacement or {})
-        allowed = set(self._event_class_of(target).fields) | {"occurred_on"}
+        allowed = set(event_class_of(target).fields) | {"occurred_on"}
         unknown = sorted(set(replacement) - allowed)
         if unknown:
             raise DomainError(
@@ -701,14 +728,6 @@ class Case(Aggregate):
         self._record(self.Afsluiting, on, by, reason=reason, note=note)
 
     # --- recording ---------------------------------------------------------------
-
-    @classmethod
-    def _event_class_of(cls, fact: Fact) -> type[Case.Event]:
-        if fact.version == 1:
-            return cls.Ziekmelding
-        return next(
-            c for c in _STEP_EVENTS if c.type_name == fact.type and c is not cls.Ziekmelding
-        )
 
     def _check_legal_date(self, on: date, today: date) -> None:
         if on < self.first_sick_day:
@@ -744,6 +763,45 @@ _STEP_EVENTS: tuple[type[Case.Event], ...] = tuple(
     if isinstance(value, type) and issubclass(value, Case.Event) and value.type_name
 )
 """Every step's event class; the library's own generated classes have no type name."""
+
+
+def event_class_of(fact: Fact) -> type[Case.Event]:
+    """The step a fact records: the opening ziekmelding is version 1, a relapse later."""
+    if fact.version == 1:
+        return Case.Ziekmelding
+    return next(c for c in _STEP_EVENTS if c.type_name == fact.type and c is not Case.Ziekmelding)
+
+
+def in_legal_order(facts: list[Fact], *types: str) -> list[Fact]:
+    """Facts of the given types in legal order (occurred_on, then recording)."""
+    chosen = [f for f in facts if f.type in types]
+    return sorted(chosen, key=lambda f: (f.occurred_on, f.version))
+
+
+def sick_periods_of(facts: list[Fact]) -> list[SickPeriod]:
+    """Sickness as consecutive periods; a herstelmelding at 100 % ends one.
+
+    A relapse within 28 days starts the next period of the same case
+    (samentelregel, art. 7:629 lid 10 BW).
+    """
+    first = facts[0].date_field("first_sick_day")
+    periods: list[SickPeriod] = []
+    start: date | None = first
+    for fact in in_legal_order(facts, "herstelmelding", "ziekmelding"):
+        if fact.type == "herstelmelding" and start is not None:
+            if fact.data.get("percentage", 0) >= 100:
+                periods.append(SickPeriod(start, fact.occurred_on - timedelta(days=1)))
+                start = None
+        elif fact.type == "ziekmelding" and fact.version > 1 and start is None:
+            start = fact.date_field("first_sick_day")
+    if start is not None:
+        periods.append(SickPeriod(start))
+    return periods
+
+
+def closing_of(facts: list[Fact]) -> Fact | None:
+    closings = in_legal_order(facts, "afsluiting")
+    return closings[-1] if closings else None
 
 
 def _data(**values: Any) -> dict[str, Any]:

@@ -165,6 +165,13 @@ class ProbleemanalyseIn(StepIn):
     prognosis = text(
         4000, required=False, description="Expected duration and capacity. " + NO_MEDICAL
     )
+    full_recovery_expected_within_13_weeks = StrictBool(
+        required=False,
+        metadata={
+            "description": "The bedrijfsarts expects full recovery within 13 weeks: "
+            "no plan van aanpak is needed (Regeling procesgang art. 2 lid 3)."
+        },
+    )
 
 
 class PlanVanAanpakIn(StepIn):

@@ -1,0 +1,82 @@
+"""A case judged on a day: its obligations, its loonsanctie risk, its result.
+
+The one entry point the API and the read models use, so that the case, its
+obligations, the case list's risk filter and the worklist never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from domain.case import Fact, legal_date
+from domain.obligations import Obligation, Schedule, schedule
+from domain.policy import Policy
+from domain.reintegration import ReintegrationResult, reintegration_result
+from domain.risk import HIGH, LEVELS, MEDIUM, Risk, loonsanctie_risk
+
+
+@dataclass(frozen=True)
+class Assessment:
+    judged_on: date
+    obligations: list[Obligation]
+    risk: Risk
+    reintegration: ReintegrationResult
+
+
+def assess(facts: list[Fact], today: date, policy: Policy | None = None) -> Assessment:
+    """Every obligation of the case judged on ``today``, with the risk it carries."""
+    plan = schedule(facts, policy)
+    return _judge(plan, facts, today)
+
+
+def _judge(plan: Schedule, facts: list[Fact], today: date) -> Assessment:
+    obligations = plan.on(today)
+    return Assessment(
+        judged_on=today,
+        obligations=obligations,
+        risk=loonsanctie_risk(obligations, plan.recorded_late_facts),
+        reintegration=reintegration_result(facts),
+    )
+
+
+@dataclass(frozen=True)
+class RiskOutlook:
+    """From which day the case is at least medium, and at least high, if nothing
+    more is recorded. The risk only grows with the calendar — an open obligation
+    becomes overdue, a missed evaluation stays missed — so two dates say it all,
+    and a read model can store them and judge any later day without the events.
+    """
+
+    medium_from: date | None
+    high_from: date | None
+
+    def level_on(self, day: date) -> str:
+        if self.high_from is not None and day >= self.high_from:
+            return HIGH
+        if self.medium_from is not None and day >= self.medium_from:
+            return MEDIUM
+        return LEVELS[0]
+
+
+def risk_outlook(facts: list[Fact], policy: Policy | None = None) -> RiskOutlook:
+    """The risk's outlook from the day of the latest recording on.
+
+    It changes only on the day after a pending due date, so judging the case
+    on those days alone finds when it rises.
+    """
+    plan = schedule(facts, policy)
+    start = max(legal_date(f.recorded_at) for f in facts)
+    horizon = max(start, plan.einde_wachttijd) + timedelta(days=1)
+    days = sorted(
+        {start} | {o.due_on + timedelta(days=1) for o in plan.pending(horizon) if o.due_on >= start}
+    )
+    medium = high = None
+    for day in days:
+        level = _judge(plan, facts, day).risk.level
+        if medium is None and level in (MEDIUM, HIGH):
+            medium = day
+        if level == HIGH:
+            high = day
+            break
+    return RiskOutlook(medium, high)

@@ -1,0 +1,404 @@
+"""The Poortwachter obligations of a case: what is due when, and what met it.
+
+Pure functions of a case's facts (corrections applied) and a date. The rules
+are those of POORTWACHTER.md; each one names its legal source. Work happens
+in two steps, so that read models can store what does not change with the
+calendar and judge the rest when asked:
+
+- :func:`schedule` settles everything the facts decide (met, met late,
+  waived, not applicable, an evaluation window missed for good) and leaves
+  the rest *pending*, each with its due date;
+- :meth:`Schedule.on` judges the pending ones on a day: ``open`` until the
+  due date has passed, ``overdue`` after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from domain.calendar import date_of_sick_day, end_of_week
+from domain.case import Fact, closing_of, in_legal_order, legal_date, sick_periods_of
+from domain.policy import Policy
+from domain.working_days import first_working_day_after
+
+OPEN = "open"
+OVERDUE = "overdue"
+MET = "met"
+MET_LATE = "met_late"
+NOT_APPLICABLE = "not_applicable"
+WAIVED = "waived"
+PENDING = "pending"
+"""Not met and not settled: open or overdue, depending on the day it is judged on."""
+
+STATUSES = (OPEN, OVERDUE, MET, MET_LATE, NOT_APPLICABLE, WAIVED)
+
+EVALUATION_INTERVAL = timedelta(days=42)
+"""Evaluations every 6 weeks (Regeling procesgang art. 5; POORTWACHTER.md *Evaluations*)."""
+
+PLAN_AFTER_ANALYSIS = timedelta(days=14)
+"""The plan van aanpak within 2 weeks of the probleemanalyse (Regeling procesgang art. 4)."""
+
+SPOOR_2_AFTER_ADVICE = timedelta(days=42)
+"""Spoor 2 within 6 weeks of the eerstejaarsevaluatie or an advice for it (Werkwijzer)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One kind of obligation: its code in the API and how a casemanager says it."""
+
+    code: str
+    label: str
+    done: str
+    """The past participle for texts: "Plan van aanpak ... opgesteld"."""
+    source: str
+
+
+STEPS: dict[str, Step] = {
+    step.code: step
+    for step in (
+        Step("melding_arbodienst", "Melding bij de arbodienst", "gedaan", "art. 7:658a BW"),
+        Step("probleemanalyse", "Probleemanalyse", "opgesteld", "Regeling procesgang art. 2"),
+        Step("plan_van_aanpak", "Plan van aanpak", "opgesteld", "Regeling procesgang art. 4"),
+        Step("evaluatie", "Evaluatie", "gehouden", "Regeling procesgang art. 5"),
+        Step("ziekmelding_uwv", "42e-weeksmelding aan UWV", "gedaan", "art. 38 ZW"),
+        Step("eerstejaarsevaluatie", "Eerstejaarsevaluatie", "gehouden", "Regeling art. 6"),
+        Step("spoor_2", "Spoor 2", "gestart", "art. 7:658a lid 1 BW"),
+        Step("actueel_oordeel", "Actueel oordeel", "opgesteld", "Regeling procesgang art. 7"),
+        Step("eindevaluatie", "Eindevaluatie", "gehouden", "Regeling procesgang art. 7"),
+        Step("reintegratieverslag", "Re-integratieverslag", "opgesteld", "art. 65 WIA"),
+        Step("wia_aanvraag", "WIA-aanvraag", "ingediend", "art. 64 WIA"),
+        Step("einde_wachttijd", "Einde wachttijd", "bereikt", "art. 23, 24, 25 WIA"),
+    )
+}
+
+MILESTONES = frozenset({"einde_wachttijd"})
+"""Dates to know, not things to do: never overdue, never on the worklist."""
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One obligation of a case and what the file proves about it."""
+
+    code: str
+    due_on: date
+    status: str
+    met_on: date | None = None
+    recorded_at: datetime | None = None
+    event_ids: tuple[str, ...] = ()
+    occurrence: int | None = None
+    recorded_late: bool = False
+    early: bool = False
+    """Met before its window opened (an eerstejaarsevaluatie before week 46)."""
+    ground: str | None = None
+    """The recorded reason an obligation is waived."""
+    listed_from: date | None = None
+    """For a later evaluation that nothing has met yet: it is listed once the day
+    is after this date (the previous occurrence's due date)."""
+
+    @property
+    def step(self) -> Step:
+        return STEPS[self.code]
+
+    def judged_on(self, today: date) -> Obligation:
+        """A pending obligation as it stands on ``today``; settled ones stay as they are."""
+        if self.status != PENDING:
+            return self
+        if self.code in MILESTONES:
+            if today > self.due_on:
+                return replace(self, status=MET, met_on=self.due_on)
+            return replace(self, status=OPEN)
+        return replace(self, status=OVERDUE if today > self.due_on else OPEN)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What the facts settle, and what waits for the calendar."""
+
+    obligations: list[Obligation]
+    """Settled and pending single obligations, evaluations settled by the facts."""
+    evaluations_from: tuple[int, date] | None
+    """The first evaluation no action has met yet: (occurrence, due date)."""
+    ended_on: date | None
+    """The last day the case ran: the day before full recovery, or the closing day."""
+    einde_wachttijd: date
+    recorded_late_facts: list[Fact] = field(default_factory=list)
+
+    def on(self, today: date) -> list[Obligation]:
+        """Every obligation as judged on ``today``, soonest due first.
+
+        Unmet evaluations repeat every 6 weeks: each one whose due date has
+        passed is listed overdue, then the first still to come is listed open
+        — or none once the case has ended (POORTWACHTER.md *Evaluations*).
+        """
+        listed = [o.judged_on(today) for o in self.obligations]
+        for evaluation in self._evaluations():
+            if evaluation.due_on >= today:
+                if self.ended_on is None:
+                    listed.append(evaluation.judged_on(today))
+                break
+            listed.append(evaluation.judged_on(today))
+        return sorted(listed, key=_legal_order)
+
+    def pending(self, until: date) -> list[Obligation]:
+        """What the facts leave to be done, up to ``until``: the worklist's rows.
+
+        Later evaluations carry ``listed_from``: a list on a given day shows
+        them only once the evaluation before has become overdue.
+        """
+        pending = [o for o in self.obligations if o.status == PENDING and o.code not in MILESTONES]
+        previous: date | None = None
+        for evaluation in self._evaluations():
+            if evaluation.due_on > until:
+                break
+            pending.append(replace(evaluation, listed_from=previous))
+            previous = evaluation.due_on
+        return sorted(pending, key=_legal_order)
+
+    def _evaluations(self) -> Iterator[Obligation]:
+        """The evaluations no action has met yet, every 6 weeks, while the case runs."""
+        if self.evaluations_from is None:
+            return
+        occurrence, due = self.evaluations_from
+        while self.ended_on is None or due <= self.ended_on:
+            yield Obligation("evaluatie", due, PENDING, occurrence=occurrence)
+            occurrence += 1
+            due += EVALUATION_INTERVAL
+
+
+def _legal_order(obligation: Obligation) -> tuple[date, int, int]:
+    return (obligation.due_on, list(STEPS).index(obligation.code), obligation.occurrence or 0)
+
+
+def schedule(facts: list[Fact], policy: Policy | None = None) -> Schedule:
+    """Settle every obligation the facts decide; leave the rest pending with its due date."""
+    return _Rules(facts, policy or Policy()).schedule()
+
+
+class _Rules:
+    """The rules of POORTWACHTER.md applied to one case's facts."""
+
+    def __init__(self, facts: list[Fact], policy: Policy) -> None:
+        self.facts = facts
+        self.policy = policy
+        self.periods = sick_periods_of(facts)
+        self.ended_on = _ended_on(facts, self.periods)
+        self.verlenging_weeks = sum(
+            int(f.data.get("weeks", 0)) for f in self._all("verlenging_loondoorbetaling")
+        )
+        self.sanction_weeks = sum(int(f.data.get("weeks", 0)) for f in self._all("loonsanctie"))
+
+    def schedule(self) -> Schedule:
+        plan = self._first("plan_van_aanpak")
+        evaluations, evaluations_from = self._evaluations(plan) if plan else ([], None)
+        obligations = [
+            self._melding_arbodienst(),
+            self._probleemanalyse(),
+            self._plan_van_aanpak(),
+            *evaluations,
+            self._ziekmelding_uwv(),
+            self._eerstejaarsevaluatie(),
+            self._spoor_2(),
+            *self._riv_parts(),
+            self._wia_aanvraag(),
+            self._einde_wachttijd(),
+        ]
+        return Schedule(
+            obligations=obligations,
+            evaluations_from=evaluations_from,
+            ended_on=self.ended_on,
+            einde_wachttijd=obligations[-1].due_on,
+            recorded_late_facts=[f for f in self.facts if self._recorded_late(f)],
+        )
+
+    # --- the rules ---------------------------------------------------------------
+
+    def _melding_arbodienst(self) -> Obligation:
+        """Report to the arbodienst by the end of week 1 (art. 7:658a BW; configurable)."""
+        due = date_of_sick_day(self.periods, self.policy.melding_arbodienst_days)
+        return self._single("melding_arbodienst", due, self._first("melding_arbodienst"))
+
+    def _probleemanalyse(self) -> Obligation:
+        """The probleemanalyse by the end of week 6 (Regeling procesgang art. 2 lid 2)."""
+        return self._single("probleemanalyse", self._week(6), self._first("probleemanalyse"))
+
+    def _plan_van_aanpak(self) -> Obligation:
+        """Plan van aanpak 14 days after the probleemanalyse, by week 8 while none is recorded.
+
+        Not needed when the bedrijfsarts expects full recovery within 13 weeks
+        (Regeling procesgang art. 2 lid 3, art. 4): waived by that prognosis.
+        """
+        analysis = self._first("probleemanalyse")
+        due = analysis.occurred_on + PLAN_AFTER_ANALYSIS if analysis else self._week(8)
+        plan = self._first("plan_van_aanpak")
+        short = analysis is not None and analysis.data.get("full_recovery_expected_within_13_weeks")
+        if plan is None and analysis is not None and short:
+            return self._waived("plan_van_aanpak", due, analysis, "herstel_binnen_13_weken")
+        return self._single("plan_van_aanpak", due, plan)
+
+    def _evaluations(self, plan: Fact) -> tuple[list[Obligation], tuple[int, date] | None]:
+        """Evaluations every 6 weeks after the plan van aanpak (Regeling procesgang art. 5).
+
+        POORTWACHTER.md *Evaluations*: an evaluatie or bijstelling on or before
+        the due date meets it; one within the next 6 weeks meets it late; the
+        next is due 6 weeks after that action, or 6 weeks after the due date
+        of a window that passed with no action at all.
+        """
+        actions = [
+            f
+            for f in in_legal_order(self.facts, "evaluatie", "bijstelling")
+            if f.occurred_on > plan.occurred_on and self._while_running(f.occurred_on)
+        ]
+        settled: list[Obligation] = []
+        occurrence, due = 1, plan.occurred_on + EVALUATION_INTERVAL
+        anchor = plan.occurred_on
+        while self.ended_on is None or due <= self.ended_on:
+            actions = [a for a in actions if a.occurred_on > anchor]
+            if not actions:
+                return settled, (occurrence, due)
+            action = actions[0]
+            if action.occurred_on <= due + EVALUATION_INTERVAL:
+                settled.append(self._single("evaluatie", due, action, occurrence=occurrence))
+                anchor = action.occurred_on
+                due = anchor + EVALUATION_INTERVAL
+            else:
+                settled.append(Obligation("evaluatie", due, OVERDUE, occurrence=occurrence))
+                due += EVALUATION_INTERVAL
+            occurrence += 1
+        return settled, None
+
+    def _ziekmelding_uwv(self) -> Obligation:
+        """The 42nd-week report on the first working day after week 42 (art. 38 ZW).
+
+        A miss costs a fine, not a loonsanctie; it is flagged all the same.
+        """
+        due = first_working_day_after(self._week(42))
+        return self._single("ziekmelding_uwv", due, self._first("ziekmelding_uwv"))
+
+    def _eerstejaarsevaluatie(self) -> Obligation:
+        """The eerstejaarsevaluatie in weeks 46 to 52 (Regeling procesgang art. 6).
+
+        Earlier than week 46 counts as met, flagged ``early``.
+        """
+        evaluation = self._first("eerstejaarsevaluatie")
+        found = self._single("eerstejaarsevaluatie", self._week(52), evaluation)
+        if evaluation is not None and evaluation.occurred_on <= self._week(45):
+            return replace(found, early=True)
+        return found
+
+    def _spoor_2(self) -> Obligation:
+        """Spoor 2 within 6 weeks of the eerstejaarsevaluatie or of an arbeidsdeskundig
+        advice for it, at the latest by the end of week 58 (art. 7:658a lid 1 BW;
+        Werkwijzer Poortwachter). Waived only by a recorded *tenzij* ground.
+        """
+        due = self._week(58)
+        evaluation = self._first("eerstejaarsevaluatie")
+        if evaluation is not None:
+            due = min(due, evaluation.occurred_on + SPOOR_2_AFTER_ADVICE)
+        advice = next(
+            (
+                f
+                for f in in_legal_order(self.facts, "arbeidsdeskundig_onderzoek")
+                if f.data.get("advice") == "spoor_2"
+            ),
+            None,
+        )
+        if advice is not None:
+            due = min(due, advice.occurred_on + SPOOR_2_AFTER_ADVICE)
+        start = self._first("spoor_2_start")
+        grounds = [f for f in self._all("eerstejaarsevaluatie") if f.data.get("tenzij_ground")]
+        if grounds and start is None:
+            ground = grounds[-1]
+            return self._waived("spoor_2", due, ground, str(ground.data["tenzij_ground"]))
+        return self._single("spoor_2", due, start)
+
+    def _riv_parts(self) -> list[Obligation]:
+        """Actueel oordeel, eindevaluatie and RIV by week 91, 13 weeks before the end of the
+        waiting period; a verlenging loondoorbetaling moves them (art. 65, 24 WIA;
+        Regeling procesgang art. 7).
+        """
+        due = self._week(91 + self.verlenging_weeks)
+        return [
+            self._single(code, due, self._first(code))
+            for code in ("actueel_oordeel", "eindevaluatie", "reintegratieverslag")
+        ]
+
+    def _wia_aanvraag(self) -> Obligation:
+        """The WIA application by week 93, moved by a verlenging (art. 64 lid 2, 24 WIA)."""
+        due = self._week(93 + self.verlenging_weeks)
+        return self._single("wia_aanvraag", due, self._first("wia_aanvraag"))
+
+    def _einde_wachttijd(self) -> Obligation:
+        """The end of the waiting period: 104 weeks, plus a verlenging (art. 24 WIA) and a
+        loonsanctie (art. 25 lid 9 WIA). Informational: nothing meets it.
+        """
+        due = self._week(104 + self.verlenging_weeks + self.sanction_weeks)
+        return self._single("einde_wachttijd", due, None)
+
+    # --- how one obligation is judged ------------------------------------------------
+
+    def _single(
+        self, code: str, due: date, proof: Fact | None, *, occurrence: int | None = None
+    ) -> Obligation:
+        """Met (on time or late) by its proof; else not applicable after the case ended;
+        else pending (POORTWACHTER.md *Status of an obligation*)."""
+        if proof is not None:
+            return Obligation(
+                code,
+                due,
+                MET if proof.occurred_on <= due else MET_LATE,
+                met_on=proof.occurred_on,
+                recorded_at=proof.recorded_at,
+                event_ids=(proof.event_id,),
+                occurrence=occurrence,
+                recorded_late=self._recorded_late(proof),
+            )
+        if not self._while_running(due):
+            return Obligation(code, due, NOT_APPLICABLE, occurrence=occurrence)
+        return Obligation(code, due, PENDING, occurrence=occurrence)
+
+    def _waived(self, code: str, due: date, reason: Fact, ground: str) -> Obligation:
+        return Obligation(
+            code,
+            due,
+            WAIVED,
+            met_on=reason.occurred_on,
+            recorded_at=reason.recorded_at,
+            event_ids=(reason.event_id,),
+            recorded_late=self._recorded_late(reason),
+            ground=ground,
+        )
+
+    def _recorded_late(self, fact: Fact) -> bool:
+        """Recorded more than the tenant's threshold (default 14) days after it happened."""
+        if fact.type in ("notitie", "document", "correctie"):
+            return False
+        delay = legal_date(fact.recorded_at) - fact.occurred_on
+        return delay.days > self.policy.recorded_late_days
+
+    # --- reading the facts ---------------------------------------------------------
+
+    def _week(self, week: int) -> date:
+        return end_of_week(self.periods, week)
+
+    def _while_running(self, day: date) -> bool:
+        return self.ended_on is None or day <= self.ended_on
+
+    def _all(self, kind: str) -> list[Fact]:
+        return in_legal_order(self.facts, kind)
+
+    def _first(self, kind: str) -> Fact | None:
+        found = self._all(kind)
+        return found[0] if found else None
+
+
+def _ended_on(facts: list[Fact], periods: list) -> date | None:
+    """Obligations end when the case ends: full recovery or afsluiting (POORTWACHTER.md)."""
+    ends = []
+    if periods[-1].last is not None:
+        ends.append(periods[-1].last)
+    closing = closing_of(facts)
+    if closing is not None:
+        ends.append(closing.occurred_on)
+    return min(ends) if ends else None

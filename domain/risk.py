@@ -1,0 +1,98 @@
+"""The loonsanctie risk of a case, with its reasons in plain Dutch.
+
+POORTWACHTER.md *Status of an obligation*: ``high`` when a core step of the
+reintegration file is overdue or met late, or two or more evaluations were
+missed; ``medium`` for one missed evaluation or any action recorded late;
+``low`` otherwise. UWV tests these steps when it judges the
+re-integratieverslag (art. 65 WIA; Beleidsregels beoordelingskader
+poortwachter) and imposes a loonsanctie under art. 25 lid 9 WIA.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.case import Fact, event_class_of, legal_date
+from domain.obligations import MET_LATE, OVERDUE, Obligation
+
+LOW, MEDIUM, HIGH = "low", "medium", "high"
+LEVELS = (LOW, MEDIUM, HIGH)
+
+CORE_STEPS = (
+    "probleemanalyse",
+    "plan_van_aanpak",
+    "eerstejaarsevaluatie",
+    "spoor_2",
+    "actueel_oordeel",
+    "eindevaluatie",
+    "reintegratieverslag",
+)
+"""A late or missing one of these is a loonsanctie reason in itself (Beleidsregels)."""
+
+
+@dataclass(frozen=True)
+class Risk:
+    level: str
+    reasons: list[str]
+
+
+def loonsanctie_risk(obligations: list[Obligation], recorded_late: list[Fact]) -> Risk:
+    """The risk as judged from obligations already judged on a day."""
+    level, reasons = LOW, []
+    for obligation in obligations:
+        if obligation.code in CORE_STEPS and obligation.status in (OVERDUE, MET_LATE):
+            level = HIGH
+            reasons.append(_late(obligation))
+    missed = [o for o in obligations if o.code == "evaluatie" and o.status == OVERDUE]
+    if missed:
+        level = _at_least(level, HIGH if len(missed) >= 2 else MEDIUM)
+        reasons.append(_missed_evaluations(missed))
+    for fact in recorded_late:
+        level = _at_least(level, MEDIUM)
+        reasons.append(_recorded_late(fact))
+    # A late 42nd-week report costs a fine, not a loonsanctie: shown, level unchanged.
+    for obligation in obligations:
+        if obligation.code == "ziekmelding_uwv" and obligation.status in (OVERDUE, MET_LATE):
+            reasons.append(_late(obligation) + " Dit levert een boete op, geen loonsanctie.")
+    return Risk(level, reasons)
+
+
+def _at_least(level: str, floor: str) -> str:
+    return max(level, floor, key=LEVELS.index)
+
+
+def _days(first: date, later: date) -> str:
+    days = (later - first).days
+    return f"{days} dag" if days == 1 else f"{days} dagen"
+
+
+def _late(obligation: Obligation) -> str:
+    step = obligation.step
+    if obligation.status == MET_LATE:
+        assert obligation.met_on is not None
+        return (
+            f"{step.label} {_days(obligation.due_on, obligation.met_on)} te laat {step.done} "
+            f"(uiterlijk {obligation.due_on}, {step.done} {obligation.met_on})."
+        )
+    return (
+        f"{step.label} niet tijdig {step.done}: "
+        f"uiterlijk {obligation.due_on}, nog niet {step.done}."
+    )
+
+
+def _missed_evaluations(missed: list[Obligation]) -> str:
+    dates = [str(o.due_on) for o in missed]
+    listed = dates[0] if len(dates) == 1 else ", ".join(dates[:-1]) + " en " + dates[-1]
+    count = "1 evaluatie" if len(missed) == 1 else f"{len(missed)} evaluaties"
+    return f"{count} gemist (uiterlijk {listed})."
+
+
+def _recorded_late(fact: Fact) -> str:
+    recorded_on = legal_date(fact.recorded_at)
+    label = event_class_of(fact).label
+    return (
+        f"{label} pas {_days(fact.occurred_on, recorded_on)} na dato vastgelegd "
+        f"(gebeurd {fact.occurred_on}, vastgelegd {recorded_on}); "
+        "UWV weegt later vastgelegd bewijs lichter."
+    )
