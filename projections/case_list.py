@@ -1,32 +1,29 @@
-"""The case list: every case of the tenant, filterable by employer and status.
+"""The case list: every case of the tenant, filterable by employer, status and risk.
 
 Each row is the case as its aggregate folds its events — the one place the
 rules of status (herstel, relapse, afsluiting, corrections) live — so the
 list can never disagree with ``GET /v1/cases/{id}``. What changes with the
-calendar alone (sick days, week) is computed when asked.
+calendar alone (sick days, week, risk) is judged when asked: the row keeps
+the risk's outlook, the days from which the case is at least medium and at
+least high if nothing more is recorded (:func:`domain.assessment.risk_outlook`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from datetime import date
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.persistence import Notification
-from eventsourcing.utils import get_topic
-
-from domain.case import Case
-from projections.projection import Projection
+from domain.assessment import RiskOutlook, risk_outlook
+from domain.policy import Policy
+from projections.case_projection import CaseProjection, Touched
 from projections.store import Session
-from service.representations import case_summary, periods_json
-
-CASE_TOPIC_PREFIX = get_topic(Case) + "."
+from service.representations import case_summary, iso_date, periods_json
 
 
-class CaseList(Projection):
+class CaseList(CaseProjection):
     name = "case_list"
-    version = 1
+    version = 2
     tables = ("cases",)
 
     def create(self, session: Session) -> None:
@@ -34,33 +31,28 @@ class CaseList(Projection):
             f"CREATE TABLE IF NOT EXISTS {self.table('cases')} ("
             "case_id TEXT PRIMARY KEY, position BIGINT NOT NULL UNIQUE, employer_id TEXT NOT NULL, "
             "status TEXT NOT NULL, version INTEGER NOT NULL, summary TEXT NOT NULL, "
-            "periods TEXT NOT NULL, events INTEGER NOT NULL)"
+            "periods TEXT NOT NULL, events INTEGER NOT NULL, "
+            "medium_from TEXT, high_from TEXT)"
         )
 
-    def prepare(self, batch: Sequence[Notification]) -> list[tuple[Any, ...]]:
+    def prepare_cases(self, touched: list[Touched], policy: Policy) -> list[tuple[Any, ...]]:
         """One row per case touched by the batch, from the case as it now stands."""
-        opened_at: dict[str, int] = {}
-        touched: dict[str, int] = {}
-        for notification in batch:
-            if notification.topic.startswith(CASE_TOPIC_PREFIX):
-                case_id = str(notification.originator_id)
-                touched[case_id] = touched.get(case_id, 0) + 1
-                if notification.originator_version == 1:
-                    opened_at[case_id] = notification.id
-        repository = self.store.application.repository
         rows = []
-        for case_id, events in touched.items():
-            case: Case = repository.get(UUID(case_id))
+        for found in touched:
+            case = found.case
+            outlook = risk_outlook(case.facts, policy)
             rows.append(
                 (
-                    case_id,
-                    opened_at.get(case_id, 0),
+                    str(case.id),
+                    found.opened_at,
                     case.employer_id,
                     case.status,
                     case.version,
                     json.dumps(case_summary(case)),
                     json.dumps(periods_json(case.sick_periods)),
-                    events,
+                    found.events,
+                    iso_date(outlook.medium_from),
+                    iso_date(outlook.high_from),
                 )
             )
         return rows
@@ -69,11 +61,13 @@ class CaseList(Projection):
         if prepared:
             session.executemany(
                 f"INSERT INTO {self.table('cases')} AS existing "
-                "(case_id, position, employer_id, status, version, summary, periods, events) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET "
+                "(case_id, position, employer_id, status, version, summary, periods, events, "
+                "medium_from, high_from) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET "
                 "employer_id = excluded.employer_id, status = excluded.status, "
                 "version = excluded.version, summary = excluded.summary, "
-                "periods = excluded.periods, events = existing.events + excluded.events",
+                "periods = excluded.periods, events = existing.events + excluded.events, "
+                "medium_from = excluded.medium_from, high_from = excluded.high_from",
                 prepared,
             )
 
@@ -83,11 +77,17 @@ class CaseList(Projection):
         *,
         after: int,
         limit: int,
+        today: date,
         employer_id: str | None = None,
         visible: frozenset[str] | None = None,
         status: str | None = None,
+        risk: str | None = None,
     ) -> tuple[list[dict[str, Any]], int | None]:
-        """One page of cases in the order they were opened; cursor = opening position."""
+        """One page of cases in the order they were opened; cursor = opening position.
+
+        ``risk`` is judged on ``today`` from the stored outlook, so a case turns
+        high on the day a deadline passes even when nothing was recorded.
+        """
         where, params = ["position > ?"], [after]
         if employer_id is not None:
             where.append("employer_id = ?")
@@ -98,14 +98,36 @@ class CaseList(Projection):
         if status is not None:
             where.append("status = ?")
             params.append(status)
+        if risk is not None:
+            condition, values = _RISK_CONDITIONS[risk]
+            where.append(condition)
+            params.extend([today.isoformat()] * values)
         rows = session.fetchall(
-            f"SELECT position, summary, periods FROM {self.table('cases')} "
+            f"SELECT position, summary, periods, medium_from, high_from FROM {self.table('cases')} "
             f"WHERE {' AND '.join(where)} ORDER BY position LIMIT ?",
             (*params, limit + 1),
         )
         items = [
-            {**json.loads(summary), "_periods": json.loads(periods)}
-            for _, summary, periods in rows[:limit]
+            {
+                **json.loads(summary),
+                "_periods": json.loads(periods),
+                "loonsanctie_risk": _outlook(medium, high).level_on(today),
+            }
+            for _, summary, periods, medium, high in rows[:limit]
         ]
         more = len(rows) > limit
         return items, (int(rows[limit - 1][0]) if more else None)
+
+
+_RISK_CONDITIONS = {
+    # RiskOutlook.level_on in SQL; medium_from <= high_from whenever both are set.
+    "high": ("high_from <= ?", 1),
+    "medium": ("medium_from <= ? AND (high_from IS NULL OR high_from > ?)", 2),
+    "low": ("(medium_from IS NULL OR medium_from > ?)", 1),
+}
+
+
+def _outlook(medium: str | None, high: str | None) -> RiskOutlook:
+    return RiskOutlook(
+        date.fromisoformat(medium) if medium else None, date.fromisoformat(high) if high else None
+    )

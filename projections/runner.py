@@ -28,13 +28,14 @@ import psycopg
 from projections import projection
 from projections.case_list import CaseList
 from projections.store import ReadModelStore
+from projections.worklist import Worklist
 from service.recorders import NOTIFY_CHANNEL
 from service.stores import retry_setup
 from service.tenancy import Tenancy
 
 log = logging.getLogger("spoorlog.projections")
 
-PROJECTIONS: tuple[type[projection.Projection], ...] = (CaseList,)
+PROJECTIONS: tuple[type[projection.Projection], ...] = (CaseList, Worklist)
 """Every read model, in the order they are brought up to date."""
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Response
 from marshmallow import Schema, ValidationError, fields
 
-from domain.case import Case
+from domain.case import Case, legal_date
 from domain.errors import DomainError
 from projections.case_list import CaseList
 from service import auth, read_models
@@ -24,7 +24,13 @@ from service.conventions import (
     page,
     with_position,
 )
-from service.representations import case_clock, case_json, event_json, periods_from_json
+from service.representations import (
+    case_clock,
+    case_json,
+    event_json,
+    obligations_json,
+    periods_from_json,
+)
 from service.schemas import (
     STEP_SCHEMAS,
     AsOfArgs,
@@ -34,6 +40,7 @@ from service.schemas import (
     CaseOut,
     DocumentIn,
     EventOut,
+    ObligationsOut,
     PageArgs,
     replacement_schema,
 )
@@ -87,17 +94,19 @@ def list_cases(args: dict[str, Any]) -> Response:
     after = cursor(args["after"])
     case_list = read_models.caught_up(CaseList, args["min_position"])
     employer_id = args["employer_id"]
+    now = datetime.now(UTC)
     items, next_cursor = case_list.store.read(
         lambda session: case_list.page(
             session,
             after=after,
             limit=args["limit"],
+            today=legal_date(now),
             employer_id=str(employer_id) if employer_id else None,
             visible=auth.actor().employer_ids,
             status=args.get("status"),
+            risk=args.get("risk"),
         )
     )
-    now = datetime.now(UTC)
     cases = [{**item, **case_clock(periods_from_json(item.pop("_periods")), now)} for item in items]
     return answer(page(cases, next_cursor))
 
@@ -107,10 +116,28 @@ def list_cases(args: dict[str, Any]) -> Response:
 @blp.response(200, CaseOut)
 def get_case(args: dict[str, Any], case_id: str) -> Response:
     """The case as known now, or as recorded up to ``as_of``."""
-    as_of = args["as_of"]
-    case = auth.tenant().case(case_id, auth.actor(), as_of=as_of)
+    tenant = auth.tenant()
+    case = tenant.case(case_id, auth.actor(), as_of=args["as_of"])
+    now = args["as_of"] or datetime.now(UTC)
     return answer(
-        case_json(case, as_of or datetime.now(UTC)), headers={"ETag": f'"{case.version}"'}
+        case_json(case, now, tenant.assessment(case, now)), headers={"ETag": f'"{case.version}"'}
+    )
+
+
+@blp.route("/cases/<case_id>/obligations", methods=["GET"])
+@blp.arguments(AsOfArgs, location="query")
+@blp.response(200, ObligationsOut)
+def get_obligations(args: dict[str, Any], case_id: str) -> Response:
+    """Every Poortwachter obligation of the case with its status and proof.
+
+    With ``as_of``: only what was recorded up to that instant, judged on that day.
+    """
+    tenant = auth.tenant()
+    case = tenant.case(case_id, auth.actor(), as_of=args["as_of"])
+    now = args["as_of"] or datetime.now(UTC)
+    return answer(
+        obligations_json(case, now, tenant.assessment(case, now)),
+        headers={"ETag": f'"{case.version}"'},
     )
 
 

@@ -7,10 +7,13 @@ from typing import Any
 from uuid import uuid5
 
 from domain.access import ApiKey
+from domain.assessment import Assessment
 from domain.calendar import SickPeriod, sick_days, week_of_day
 from domain.case import Case, legal_date
 from domain.employer import Employer
 from domain.hashchain import format_instant
+from domain.obligations import Obligation
+from domain.reintegration import THRESHOLD_PERCENTAGE, ReintegrationResult
 
 
 def event_json(event: Case.Event) -> dict[str, Any]:
@@ -30,9 +33,59 @@ def event_json(event: Case.Event) -> dict[str, Any]:
     }
 
 
-def case_json(case: Case, now: datetime) -> dict[str, Any]:
-    """The case as known at ``now``; sick days and week are counted up to that day."""
-    return {**case_summary(case), **case_clock(case.sick_periods, now)}
+def case_json(case: Case, now: datetime, assessment: Assessment) -> dict[str, Any]:
+    """The case as known at ``now``; sick days, week and risk are judged on that day."""
+    return {
+        **case_summary(case),
+        **case_clock(case.sick_periods, now),
+        "loonsanctie_risk": assessment.risk.level,
+        "risk_reasons": assessment.risk.reasons,
+        "reintegration": reintegration_json(assessment.reintegration),
+    }
+
+
+def obligation_json(obligation: Obligation) -> dict[str, Any]:
+    return {
+        "code": obligation.code,
+        "label": obligation.step.label,
+        "due_on": obligation.due_on.isoformat(),
+        "status": obligation.status,
+        "met_on": iso_date(obligation.met_on),
+        "recorded_at": format_instant(obligation.recorded_at) if obligation.recorded_at else None,
+        "recorded_late": obligation.recorded_late,
+        "event_ids": list(obligation.event_ids),
+        "occurrence": obligation.occurrence,
+        "early": obligation.early,
+        "ground": obligation.ground,
+        "source": obligation.step.source,
+    }
+
+
+def obligations_json(case: Case, now: datetime, assessment: Assessment) -> dict[str, Any]:
+    return {
+        "case_id": str(case.id),
+        "as_of": format_instant(now),
+        "judged_on": assessment.judged_on.isoformat(),
+        "version": case.version,
+        "loonsanctie_risk": assessment.risk.level,
+        "risk_reasons": assessment.risk.reasons,
+        "obligations": [obligation_json(o) for o in assessment.obligations],
+        "reintegration": reintegration_json(assessment.reintegration),
+    }
+
+
+def reintegration_json(result: ReintegrationResult) -> dict[str, Any]:
+    return {
+        "wage_value_percentage": result.wage_value_percentage,
+        "threshold_percentage": THRESHOLD_PERCENTAGE,
+        "reaches_threshold": result.reaches_threshold,
+        "since": iso_date(result.since),
+        "event_ids": list(result.event_ids),
+    }
+
+
+def iso_date(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def case_clock(periods: list[SickPeriod], now: datetime) -> dict[str, Any]:
@@ -68,7 +121,6 @@ def case_summary(case: Case) -> dict[str, Any]:
         "third_party_liable": opening.get("third_party_liable"),
         "vangnet": opening.get("vangnet"),
         "track": case.track,
-        "loonsanctie_risk": None,
         "version": case.version,
         "head_hash": case.head_hash,
         "recovered_on": case.recovered_on.isoformat() if case.recovered_on else None,

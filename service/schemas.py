@@ -12,6 +12,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from domain.obligations import STATUSES
+
 NO_MEDICAL = "Free text. No medical data: never a diagnosis, cause or treatment."
 
 
@@ -342,7 +344,9 @@ class CaseOut(Strict):
     sick_days = fields.Integer()
     week = fields.Integer()
     track = fields.Integer()
-    loonsanctie_risk = fields.String(allow_none=True)
+    loonsanctie_risk = one_of("low", "medium", "high")
+    risk_reasons = fields.List(fields.String())
+    reintegration = fields.Nested(lambda: ReintegrationOut())
     version = fields.Integer()
     head_hash = fields.String()
     recovered_on = fields.Date(allow_none=True)
@@ -352,6 +356,42 @@ class CaseOut(Strict):
     opened_at = fields.String()
     updated_at = fields.String()
     as_of = fields.String()
+
+
+class ReintegrationOut(Strict):
+    """The 65 % rule: does the latest work reach 65 % of the former wage value, since when."""
+
+    wage_value_percentage = fields.Float(allow_none=True)
+    threshold_percentage = fields.Integer()
+    reaches_threshold = fields.Boolean()
+    since = fields.Date(allow_none=True)
+    event_ids = fields.List(fields.String())
+
+
+class ObligationOut(Strict):
+    code = fields.String(metadata={"description": "The obligation's code (POORTWACHTER.md)."})
+    label = fields.String(metadata={"description": "The obligation in Dutch."})
+    due_on = fields.Date()
+    status = one_of(*STATUSES)
+    met_on = fields.Date(allow_none=True, metadata={"description": "occurred_on of the proof."})
+    recorded_at = fields.String(allow_none=True, metadata={"description": "When it was recorded."})
+    recorded_late = fields.Boolean()
+    event_ids = fields.List(fields.String())
+    occurrence = fields.Integer(allow_none=True, metadata={"description": "Evaluations: 1, 2, …"})
+    early = fields.Boolean()
+    ground = fields.String(allow_none=True, metadata={"description": "Why it is waived."})
+    source = fields.String(metadata={"description": "The legal source of the rule."})
+
+
+class ObligationsOut(Strict):
+    case_id = fields.String()
+    as_of = fields.String()
+    judged_on = fields.Date()
+    version = fields.Integer()
+    loonsanctie_risk = one_of("low", "medium", "high")
+    risk_reasons = fields.List(fields.String())
+    obligations = fields.List(fields.Nested(ObligationOut))
+    reintegration = fields.Nested(ReintegrationOut)
 
 
 class PageArgs(Strict):
@@ -378,5 +418,34 @@ class AsOfArgs(Strict):
 class CaseListArgs(PageArgs, ReadAfterWriteArgs):
     employer_id = fields.UUID(load_default=None)
     status = one_of("open", "recovered", "closed", required=False)
-    # ``risk`` arrives with the obligation engine; until then it is refused
-    # (400) rather than silently ignored.
+    risk = one_of("low", "medium", "high", required=False)
+
+
+class WorklistArgs(PageArgs, ReadAfterWriteArgs):
+    due_before = fields.Date(
+        load_default=None,
+        metadata={
+            "description": "List what is overdue or due before this date "
+            "(default: 14 days from today)."
+        },
+    )
+    employer_id = fields.UUID(load_default=None)
+
+
+class WorklistItemOut(Strict):
+    case_id = fields.String()
+    employer_id = fields.String()
+    employee = fields.Dict()
+    code = fields.String()
+    label = fields.String()
+    due_on = fields.Date()
+    status = one_of("open", "overdue")
+    occurrence = fields.Integer(allow_none=True)
+    days_overdue = fields.Integer()
+
+
+class WorklistOut(Strict):
+    judged_on = fields.Date()
+    due_before = fields.Date()
+    items = fields.List(fields.Nested(WorklistItemOut))
+    next = fields.String(allow_none=True)

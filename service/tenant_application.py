@@ -23,9 +23,11 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from domain.access import Actor
-from domain.case import Case
+from domain.assessment import Assessment, assess
+from domain.case import Case, legal_date
 from domain.employer import Employer
 from domain.errors import DomainError
+from domain.policy import Policy
 from service.errors import (
     Conflict,
     IdempotencyMismatch,
@@ -136,6 +138,13 @@ class TenantApplication(StoredApplication):
         if not known:
             raise NotFound
         return self.repository.get(case.id, version=max(known))
+
+    def assessment(self, case: Case, now: datetime) -> Assessment:
+        """The case's obligations and risk as judged on the legal date of ``now``."""
+        return assess(case.facts, legal_date(now), self.policy())
+
+    def policy(self) -> Policy:
+        return Policy()
 
     def case_events(
         self, case_id: str | UUID, by: Actor, as_of: datetime | None = None
