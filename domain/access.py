@@ -56,6 +56,10 @@ class Actor:
         return self.role == Role.ADMIN
 
     @property
+    def may_set_policy(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
     def may_manage_employers(self) -> bool:
         return self.role in (Role.ADMIN, Role.CASEMANAGER, Role.INTEGRATION)
 

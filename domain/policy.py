@@ -8,7 +8,11 @@ each setting has a default and a maximum, and the maximum is the default.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
 
 from domain.errors import DomainError
 
@@ -39,3 +43,44 @@ def _check(name: str, value: int, maximum: int) -> None:
             "never loosen it",
             name,
         )
+
+
+POLICY_ID = UUID("5b0d1c1e-2d8e-5b8c-9a53-706f6c696379")
+"""Each tenant has its own store, so its one policy can have a fixed id."""
+
+
+class TenantPolicy(Aggregate):
+    """The bureau's thresholds and when each was in force, so ``as_of`` judges by the
+    policy of the day and an auditor sees who changed it."""
+
+    class Changed(Aggregate.Event):
+        recorded_late_days: int
+        melding_arbodienst_days: int
+        actor: str
+        role: str
+
+        def apply(self, aggregate: TenantPolicy) -> None:
+            aggregate.history.append(
+                (self.timestamp, Policy(self.recorded_late_days, self.melding_arbodienst_days))
+            )
+
+    class Set(Changed, Aggregate.Created):
+        def apply(self, aggregate: TenantPolicy) -> None:
+            aggregate.history = []
+            super().apply(aggregate)
+
+    @classmethod
+    def set(cls, policy: Policy, actor: str, role: str) -> TenantPolicy:
+        return cls._create(cls.Set, id=POLICY_ID, **_fields(policy, actor, role))
+
+    def change(self, policy: Policy, actor: str, role: str) -> None:
+        self.trigger_event(self.Changed, **_fields(policy, actor, role))
+
+    def at(self, instant: datetime | None = None) -> Policy:
+        """The policy in force at ``instant`` (now when None); the defaults before any."""
+        known = [p for changed, p in self.history if instant is None or changed <= instant]
+        return known[-1] if known else Policy()
+
+
+def _fields(policy: Policy, actor: str, role: str) -> dict[str, Any]:
+    return {**policy.as_dict(), "actor": actor, "role": role}

@@ -17,10 +17,11 @@ from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from domain.case import Case
-from domain.policy import Policy
+from domain.policy import Policy, TenantPolicy
 from projections.projection import Projection
 
 CASE_TOPIC_PREFIX = get_topic(Case) + "."
+POLICY_TOPIC_PREFIX = get_topic(TenantPolicy) + "."
 
 
 @dataclass(frozen=True)
@@ -33,16 +34,21 @@ class Touched:
 
 
 class CaseProjection(Projection):
+    """Rows per case; when the bureau's policy changes, every case is judged again."""
+
     def prepare(self, batch: Sequence[Notification]) -> Any:
         opened_at: dict[str, int] = {}
         touched: dict[str, int] = {}
+        application = self.store.application
         for notification in batch:
             if notification.topic.startswith(CASE_TOPIC_PREFIX):
                 case_id = str(notification.originator_id)
                 touched[case_id] = touched.get(case_id, 0) + 1
                 if notification.originator_version == 1:
                     opened_at[case_id] = notification.id
-        application = self.store.application
+            elif notification.topic.startswith(POLICY_TOPIC_PREFIX):
+                for case_id in _cases_opened_before(application, batch[-1].id):
+                    touched.setdefault(case_id, 0)
         policy = application.policy()
         return self.prepare_cases(
             [
@@ -57,3 +63,18 @@ class CaseProjection(Projection):
     def prepare_cases(self, touched: list[Touched], policy: Policy) -> Any:
         """The rows to write for the touched cases (read nothing from the store in write)."""
         raise NotImplementedError
+
+
+def _cases_opened_before(application: Any, position: int) -> list[str]:
+    """Every case opened up to ``position``, read from the event log."""
+    topics = [get_topic(Case.Ziekmelding)]
+    found: list[str] = []
+    after = 0
+    while True:
+        page = application.recorder.select_notifications(
+            after, 1000, stop=position, topics=topics, inclusive_of_start=False
+        )
+        found.extend(str(n.originator_id) for n in page)
+        if len(page) < 1000:
+            return found
+        after = page[-1].id

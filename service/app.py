@@ -12,6 +12,7 @@ from service import (
     api_employers,
     api_feed,
     api_operations,
+    api_settings,
     api_worklist,
     observability,
     problems,
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None)
         api_cases.blp,
         api_feed.blp,
         api_worklist.blp,
+        api_settings.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -13,6 +13,7 @@ from domain.case import Case, legal_date
 from domain.employer import Employer
 from domain.hashchain import format_instant
 from domain.obligations import Obligation
+from domain.policy import Policy, TenantPolicy
 from domain.reintegration import THRESHOLD_PERCENTAGE, ReintegrationResult
 
 
@@ -160,24 +161,54 @@ def feed_item(event: Any, position: int) -> dict[str, Any]:
     """Any event of the tenant as the feed shows it; case events as everywhere else."""
     if isinstance(event, Case.Event):
         return {**event_json(event), "position": position}
+    if isinstance(event, TenantPolicy.Changed):
+        kind, data = "policy_changed", policy_fields(event)
+        owner: dict[str, Any] = {}
+    else:
+        kind, data = "employer_registered", _employer_fields(event)
+        owner = {"employer_id": str(event.originator_id)}
     return {
         "event_id": str(uuid5(event.originator_id, str(event.originator_version))),
         "case_id": None,
-        "employer_id": str(event.originator_id),
-        "type": "employer_registered",
+        **owner,
+        "type": kind,
         "version": event.originator_version,
         "schema_version": 1,
         "occurred_on": legal_date(event.timestamp).isoformat(),
         "recorded_at": format_instant(event.timestamp),
         "actor": event.actor,
         "role": event.role,
-        "data": {
-            "name": event.name,
-            "kvk_number": event.kvk_number,
-            "eigenrisicodrager_zw": event.eigenrisicodrager_zw,
-            "eigenrisicodrager_wga": event.eigenrisicodrager_wga,
-        },
+        "data": data,
         "prev_hash": None,
         "hash": None,
         "position": position,
+    }
+
+
+def _employer_fields(event: Any) -> dict[str, Any]:
+    return {
+        "name": event.name,
+        "kvk_number": event.kvk_number,
+        "eigenrisicodrager_zw": event.eigenrisicodrager_zw,
+        "eigenrisicodrager_wga": event.eigenrisicodrager_wga,
+    }
+
+
+def policy_fields(event: TenantPolicy.Changed) -> dict[str, Any]:
+    return {
+        "recorded_late_days": event.recorded_late_days,
+        "melding_arbodienst_days": event.melding_arbodienst_days,
+    }
+
+
+def policy_json(policy: TenantPolicy | None) -> dict[str, Any]:
+    """The bureau's thresholds now, the defaults they may only tighten, and their history."""
+    current = policy.at() if policy else Policy()
+    return {
+        **current.as_dict(),
+        "defaults": Policy().as_dict(),
+        "history": [
+            {"changed_at": format_instant(changed), **p.as_dict()}
+            for changed, p in (policy.history if policy else [])
+        ],
     }

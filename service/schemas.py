@@ -358,6 +358,37 @@ class CaseOut(Strict):
     as_of = fields.String()
 
 
+class PolicyIn(Strict):
+    recorded_late_days = StrictInt(
+        required=True,
+        metadata={
+            "description": "An action recorded more than this many days after it "
+            "happened is recorded late (1 to 14; UWV practice: 14)."
+        },
+    )
+    melding_arbodienst_days = StrictInt(
+        required=True,
+        metadata={
+            "description": "The report to the arbodienst is due by this sick day "
+            "(1 to 7; practice: the end of week 1)."
+        },
+    )
+
+
+class PolicyChangeOut(Strict):
+    changed_at = fields.String()
+    recorded_late_days = fields.Integer()
+    melding_arbodienst_days = fields.Integer()
+
+
+class PolicyOut(Strict):
+    recorded_late_days = fields.Integer()
+    melding_arbodienst_days = fields.Integer()
+    defaults = fields.Dict()
+    history = fields.List(fields.Nested(PolicyChangeOut))
+    position = fields.Integer()
+
+
 class ReintegrationOut(Strict):
     """The 65 % rule: does the latest work reach 65 % of the former wage value, since when."""
 

@@ -27,7 +27,7 @@ from domain.assessment import Assessment, assess
 from domain.case import Case, legal_date
 from domain.employer import Employer
 from domain.errors import DomainError
-from domain.policy import Policy
+from domain.policy import POLICY_ID, Policy, TenantPolicy
 from service.errors import (
     Conflict,
     IdempotencyMismatch,
@@ -140,11 +140,34 @@ class TenantApplication(StoredApplication):
         return self.repository.get(case.id, version=max(known))
 
     def assessment(self, case: Case, now: datetime) -> Assessment:
-        """The case's obligations and risk as judged on the legal date of ``now``."""
-        return assess(case.facts, legal_date(now), self.policy())
+        """The case's obligations and risk as judged on the legal date of ``now``,
+        by the bureau's policy in force at that instant."""
+        return assess(case.facts, legal_date(now), self.policy(now))
 
-    def policy(self) -> Policy:
-        return Policy()
+    # --- the bureau's policy -----------------------------------------------------
+
+    def policy(self, at: datetime | None = None) -> Policy:
+        """The thresholds in force at ``at`` (now when None); UWV's defaults if never set."""
+        recorded = self.policy_record()
+        return recorded.at(at) if recorded else Policy()
+
+    def policy_record(self) -> TenantPolicy | None:
+        try:
+            return self.repository.get(POLICY_ID)
+        except AggregateNotFoundError:
+            return None
+
+    def set_policy(self, by: Actor, policy: Policy) -> Recorded:
+        """Record the bureau's new thresholds; the first setting creates the policy."""
+
+        def load() -> TenantPolicy:
+            return self.policy_record() or TenantPolicy.set(policy, by.id, by.role)
+
+        def act(current: TenantPolicy) -> None:
+            if not current.pending_events:
+                current.change(policy, by.id, by.role)
+
+        return self._command(load, act, None)
 
     def case_events(
         self, case_id: str | UUID, by: Actor, as_of: datetime | None = None

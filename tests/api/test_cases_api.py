@@ -365,4 +365,4 @@ def test_the_case_list_filters_by_employer_and_status(admin: Api, employer_id: s
     assert [
         c["case_id"] for c in admin.get("/v1/cases", params={"after": page["next"]}).json()["items"]
     ] == [second]
-    assert admin.get("/v1/cases", params={"risk": "high"}).status_code == 400
+    assert admin.get("/v1/cases", params={"risk": "hoog"}).status_code == 400

@@ -216,3 +216,43 @@ def test_a_worklist_cursor_not_given_out_is_400(admin: Api) -> None:
         assert answer.status_code == 400, answer.text
         assert answer.headers["Content-Type"].startswith("application/problem+json")
     assert admin.get("/v1/worklist", params={"due_before": "morgen"}).status_code == 400
+
+
+def test_a_bureau_tightens_its_policy_and_every_view_judges_by_it(
+    admin: Api, employer_id: str
+) -> None:
+    opened = admin.post("/v1/cases", case_body(employer_id, 20, reported_on=day(2)))
+    case_id = opened.json()["case_id"]
+    step(admin, case_id, "melding-arbodienst", day(10), note="10 dagen later vastgelegd")
+    before = datetime.now(UTC).isoformat()
+    assert admin.get(f"/v1/cases/{case_id}").json()["loonsanctie_risk"] == "low"
+
+    casemanager = admin.as_key(
+        admin.post("/v1/api-keys", {"name": "cm", "role": "casemanager"}).json()["key"]
+    )
+    tighter = {"recorded_late_days": 7, "melding_arbodienst_days": 3}
+    assert casemanager.request("PUT", "/v1/settings", json=tighter).status_code == 403
+    looser = admin.request("PUT", "/v1/settings", json={**tighter, "recorded_late_days": 15})
+    assert looser.status_code == 422, looser.text
+    assert admin.request("PUT", "/v1/settings", json={**tighter, "x": 1}).status_code == 400
+    assert admin.get("/v1/settings").json()["recorded_late_days"] == 14
+
+    changed = admin.request("PUT", "/v1/settings", json=tighter)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["recorded_late_days"] == 7
+    assert changed.json()["defaults"] == {"recorded_late_days": 14, "melding_arbodienst_days": 7}
+    assert len(admin.get("/v1/settings").json()["history"]) == 1
+
+    melding = by_code(admin.get(f"/v1/cases/{case_id}/obligations").json())["melding_arbodienst"]
+    assert (melding["due_on"], melding["status"]) == (day(18), "met_late")
+    assert melding["recorded_late"] is True
+    then = admin.get(f"/v1/cases/{case_id}/obligations", params={"as_of": before}).json()
+    assert by_code(then)["melding_arbodienst"]["recorded_late"] is False  # 14 days then
+
+    position = changed.json()["position"]
+    feed = admin.get("/v1/events", params={"after": position - 1}).json()["items"]
+    assert feed[0]["type"] == "policy_changed" and feed[0]["data"] == tighter
+    listed = admin.get("/v1/cases", params={"risk": "medium", "min_position": position})
+    assert case_id in [c["case_id"] for c in listed.json()["items"]]
+    worklist = _worklist(admin, min_position=position)
+    assert all(i["code"] != "melding_arbodienst" for i in worklist)
