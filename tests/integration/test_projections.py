@@ -133,10 +133,10 @@ def test_a_version_bump_rebuilds_into_new_tables_and_swaps_when_caught_up(tenanc
     v1 = active_build(store, CaseList)
 
     class CaseListV2(CaseList):
-        version = 2
+        version = CaseList.version + 1
 
     class CaseListV3(CaseList):
-        version = 3
+        version = CaseList.version + 2
 
     run(
         store,
@@ -147,11 +147,11 @@ def test_a_version_bump_rebuilds_into_new_tables_and_swaps_when_caught_up(tenanc
     assert active_build(store, CaseList) == v1  # v2 is filling; v1 still answers
     run(store, CaseListV2)
     v2 = active_build(store, CaseList)
-    assert v2 is not None and v2.startswith("case_list_v2_")
+    assert v2 is not None and v2.startswith(f"case_list_v{CaseListV2.version}_")
     assert rows(store, v2) == rows(store, v1)
 
     run(store, CaseListV3)
-    assert active_build(store, CaseList).startswith("case_list_v3_")
+    assert active_build(store, CaseList).startswith(f"case_list_v{CaseListV3.version}_")
     assert rows(store, v2)  # one older build is kept for queries in flight
     with pytest.raises(Exception):  # noqa: B017 - the oldest is dropped; which error is the store's
         rows(store, v1)

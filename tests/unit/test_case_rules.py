@@ -246,3 +246,24 @@ def test_every_step_of_the_contract_is_a_verb_with_its_own_event() -> None:
     assert {p.replace("-", "_") for p in STEP_SCHEMAS} | {"document"} == names
     for name in names:
         assert callable(getattr(Case, name))
+
+
+def test_a_copy_of_a_case_is_independent_of_the_original() -> None:
+    """The repository hands out copies of cached cases; a command on one must not
+    show in another (Case.__deepcopy__)."""
+    import copy
+
+    case = open_case()
+    case.plan_van_aanpak(on=ago(50), by=CASEMANAGER, casemanager="J. Smit", goal="g", agreements=[])
+    cached = copy.deepcopy(case)
+    case.correctie(
+        on=TODAY,
+        by=CASEMANAGER,
+        event_id=case.facts[1].event_id,
+        reason="andere datum",
+        replacement={"occurred_on": ago(45)},
+    )
+    assert (cached.version, len(cached.facts), cached.facts[1].occurred_on) == (2, 2, ago(50))
+    assert cached.facts[1].corrected_by == [] and case.facts[1].corrected_by
+    assert cached.facts_by_id[cached.facts[1].event_id] is cached.facts[1]
+    assert cached.head_hash != case.head_hash
