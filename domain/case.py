@@ -796,8 +796,8 @@ def event_class_of(fact: Fact) -> type[Case.Event]:
 
 
 def in_legal_order(facts: list[Fact], *types: str) -> list[Fact]:
-    """Facts of the given types in legal order (occurred_on, then recording)."""
-    chosen = [f for f in facts if f.type in types]
+    """Facts (of the given types, if named) in legal order: occurred_on, then recording."""
+    chosen = [f for f in facts if f.type in types] if types else list(facts)
     return sorted(chosen, key=lambda f: (f.occurred_on, f.version))
 
 

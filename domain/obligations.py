@@ -182,6 +182,9 @@ class _Rules:
     def __init__(self, facts: list[Fact], policy: Policy) -> None:
         self.facts = facts
         self.policy = policy
+        self.by_type: dict[str, list[Fact]] = {}
+        for fact in sorted(facts, key=lambda f: (f.occurred_on, f.version)):
+            self.by_type.setdefault(fact.type, []).append(fact)
         self.periods = sick_periods_of(facts)
         self.ended_on = _ended_on(facts, self.periods)
         self.verlenging_weeks = sum(
@@ -247,7 +250,7 @@ class _Rules:
         """
         actions = [
             f
-            for f in in_legal_order(self.facts, "evaluatie", "bijstelling")
+            for f in in_legal_order([*self._all("evaluatie"), *self._all("bijstelling")])
             if f.occurred_on > plan.occurred_on and self._while_running(f.occurred_on)
         ]
         settled: list[Obligation] = []
@@ -299,7 +302,7 @@ class _Rules:
         advice = next(
             (
                 f
-                for f in in_legal_order(self.facts, "arbeidsdeskundig_onderzoek")
+                for f in self._all("arbeidsdeskundig_onderzoek")
                 if f.data.get("advice") == "spoor_2"
             ),
             None,
@@ -386,7 +389,8 @@ class _Rules:
         return self.ended_on is None or day <= self.ended_on
 
     def _all(self, kind: str) -> list[Fact]:
-        return in_legal_order(self.facts, kind)
+        """Facts of one kind in legal order (occurred_on, then recording)."""
+        return self.by_type.get(kind, [])
 
     def _first(self, kind: str) -> Fact | None:
         found = self._all(kind)
