@@ -108,7 +108,7 @@ def seed(settings: Settings, host: str = "http://127.0.0.1:8000") -> str:
     print(f"API key (shown once): {key}\n\nTry:")
     auth = f'-H "Authorization: Bearer {key}"'
     print(f"  curl -s {auth} {host}/v1/cases")
-    print(f"  curl -s {auth} {host}/v1/employers")
+    print(f"  curl -s {auth} {host}/v1/worklist")
     print(f"  curl -s {host}/v1/openapi.json | head -c 400")
     print(f"\nInteractive documentation: {host}/docs\n", flush=True)
     return key

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
+import psycopg
 import requests
 
 from domain.access import Actor
@@ -165,6 +166,9 @@ def main() -> None:
         print(
             f"built {kind.name}: {applied} events in {seconds:.1f} s ({applied / seconds:,.0f}/s)"
         )
+    if settings.database_url:  # steady state: what autovacuum would have done by now
+        with psycopg.connect(settings.database_url, autocommit=True) as connection:
+            connection.execute("VACUUM ANALYZE")
     worklist = Worklist(store, projection.active_build(store, Worklist) or "")
     rows = store.read(lambda s: s.fetchall(f"SELECT COUNT(*) FROM {worklist.table('items')}"))
     print(f"worklist rows stored: {rows[0][0]}")
