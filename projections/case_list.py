@@ -17,7 +17,7 @@ from typing import Any
 from domain.assessment import RiskOutlook, risk_outlook
 from domain.policy import Policy
 from projections.case_projection import CaseProjection, Touched
-from projections.store import Session
+from projections.store import Session, employer_scope
 from service.representations import case_summary, iso_date, periods_json
 
 
@@ -89,12 +89,7 @@ class CaseList(CaseProjection):
         high on the day a deadline passes even when nothing was recorded.
         """
         where, params = ["position > ?"], [after]
-        if employer_id is not None:
-            where.append("employer_id = ?")
-            params.append(employer_id)
-        if visible is not None:
-            where.append(f"employer_id IN ({', '.join('?' * len(visible)) or 'NULL'})")
-            params.extend(sorted(visible))
+        employer_scope(where, params, employer_id, visible)
         if status is not None:
             where.append("status = ?")
             params.append(status)

@@ -146,3 +146,15 @@ class ReadModelStore:
                 f"SELECT notification_id FROM {table} WHERE application_name = ?", (build,)
             )
         return int(row[0]) if row else 0
+
+
+def employer_scope(
+    where: list[str], params: list[Any], employer_id: str | None, visible: frozenset[str] | None
+) -> None:
+    """Narrow a read-model query to one employer and to the employers a key may see."""
+    if employer_id is not None:
+        where.append("employer_id = ?")
+        params.append(employer_id)
+    if visible is not None:
+        where.append(f"employer_id IN ({', '.join('?' * len(visible)) or 'NULL'})")
+        params.extend(sorted(visible))

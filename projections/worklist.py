@@ -17,7 +17,7 @@ from typing import Any
 from domain.obligations import schedule
 from domain.policy import Policy
 from projections.case_projection import CaseProjection, Touched
-from projections.store import Session
+from projections.store import Session, employer_scope
 
 Key = tuple[str, str, str, int]
 """Where a page ends: (due_on, case_id, code, occurrence)."""
@@ -102,12 +102,7 @@ class Worklist(CaseProjection):
         if after is not None:
             where.append("(due_on, case_id, code, occurrence) > (?, ?, ?, ?)")
             params.extend(after)
-        if employer_id is not None:
-            where.append("employer_id = ?")
-            params.append(employer_id)
-        if visible is not None:
-            where.append(f"employer_id IN ({', '.join('?' * len(visible)) or 'NULL'})")
-            params.extend(sorted(visible))
+        employer_scope(where, params, employer_id, visible)
         rows = session.fetchall(
             "SELECT due_on, case_id, code, occurrence, employer_id, employee "
             f"FROM {self.table('items')} WHERE {' AND '.join(where)} "

@@ -16,15 +16,12 @@ Targets (issue 4): worklist p99 < 50 ms, obligations p99 < 20 ms.
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from uuid import UUID
 
 import psycopg
@@ -36,8 +33,8 @@ from projections import projection
 from projections.case_list import CaseList
 from projections.runner import ReadModels
 from projections.worklist import Worklist
-from service.config import Settings
 from service.tenancy import Tenancy
+from tests.benchmarks.setup import bench_settings, store_arguments
 from tests.served import free_port, start_server, stop_server
 
 ACTOR = Actor("bench", "casemanager")
@@ -123,18 +120,12 @@ def report(label: str, spent: list[float], anchor: list[float] | None = None) ->
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser = store_arguments(__doc__)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()
 
-    settings = Settings(
-        database_url=args.database_url if args.store == "postgres" else None,
-        data_dir=Path(tempfile.mkdtemp()),
-        control_schema=f"bench_control_{uuid.uuid4().hex[:6]}",
-    )
+    settings = bench_settings(args)
     tenancy = Tenancy(settings)
     slug = f"bench{uuid.uuid4().hex[:8]}"
     _, key = tenancy.create_tenant(slug, "Benchmark")

@@ -10,22 +10,19 @@ events straight from the recorder.
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import tempfile
 import threading
 import time
 import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
 from domain.access import Actor
 from domain.case import Case
 from projections import projection
 from projections.case_list import CaseList
 from projections.runner import ProjectionRunner, ReadModels
-from service.config import Settings
 from service.tenancy import Tenancy
+from tests.benchmarks.setup import bench_settings, store_arguments
 
 ACTOR = Actor("bench", "casemanager")
 
@@ -101,9 +98,7 @@ def lag_under_load(tenancy: Tenancy, slug: str, rate: float, seconds: float) -> 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser = store_arguments(__doc__)
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--events-per-case", type=int, default=10)
     parser.add_argument(
@@ -112,11 +107,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     args = parser.parse_args()
 
-    settings = Settings(
-        database_url=args.database_url if args.store == "postgres" else None,
-        data_dir=Path(tempfile.mkdtemp()),
-        control_schema=f"bench_control_{uuid.uuid4().hex[:6]}",
-    )
+    settings = bench_settings(args)
     tenancy = Tenancy(settings)
     print(f"store: {args.store}; seeding {args.cases} cases x {args.events_per_case} events …")
     slug = seed(tenancy, args.cases, args.events_per_case)

@@ -70,6 +70,19 @@ class History:
         return risk.level, risk.reasons
 
 
+def opened_on_monday() -> tuple[Case, Actor]:
+    """A real Case aggregate, for rules that go through its verbs (relapse, correctie)."""
+    by = Actor("key-1", "casemanager")
+    case = Case.open_with_ziekmelding(
+        by=by,
+        employer_id="employer-1",
+        employee={"name": "Fictief Persoon"},
+        first_sick_day=MONDAY,
+        reported_on=MONDAY,
+    )
+    return case, by
+
+
 def fully_prepared() -> History:
     """A case where every step was taken on time, up to the WIA application."""
     return (
@@ -155,14 +168,7 @@ def test_recovery_gaps_move_every_later_deadline_samentelregel() -> None:
 
 
 def test_a_relapse_28_days_after_recovery_cannot_continue_the_case() -> None:
-    by = Actor("key-1", "casemanager")
-    case = Case.open_with_ziekmelding(
-        by=by,
-        employer_id="employer-1",
-        employee={"name": "Fictief Persoon"},
-        first_sick_day=MONDAY,
-        reported_on=MONDAY,
-    )
+    case, by = opened_on_monday()
     case.herstelmelding(on=D("2025-01-20"), by=by, percentage=100)
     with pytest.raises(DomainError):
         case.ziekmelding(on=D("2025-02-17"), by=by, first_sick_day=D("2025-02-17"))
@@ -351,14 +357,7 @@ def test_afsluiting_makes_obligations_due_after_the_closing_day_not_applicable()
 
 
 def test_a_correction_of_a_date_changes_the_obligations() -> None:
-    by = Actor("key-1", "casemanager")
-    case = Case.open_with_ziekmelding(
-        by=by,
-        employer_id="employer-1",
-        employee={"name": "Fictief Persoon"},
-        first_sick_day=MONDAY,
-        reported_on=MONDAY,
-    )
+    case, by = opened_on_monday()
     case.probleemanalyse(on=D("2025-03-01"), by=by, bedrijfsarts="Dr. F")
     before = assess(case.facts, D("2025-03-05")).obligations
     assert [o.status for o in before if o.code == "probleemanalyse"] == ["met_late"]

@@ -1,0 +1,26 @@
+"""What every benchmark starts from: its command line and a store of its own."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import uuid
+from pathlib import Path
+
+from service.config import Settings
+
+
+def store_arguments(doc: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    return parser
+
+
+def bench_settings(args: argparse.Namespace) -> Settings:
+    """A fresh data directory, and a control schema of its own on PostgreSQL."""
+    return Settings(
+        database_url=args.database_url if args.store == "postgres" else None,
+        data_dir=Path(tempfile.mkdtemp()),
+        control_schema=f"bench_control_{uuid.uuid4().hex[:6]}",
+    )
