@@ -21,6 +21,7 @@ from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
 from domain.access import Actor
 from domain.calendar import SAMENTEL_DAYS, SickPeriod, sick_days, week_of_day
@@ -786,6 +787,9 @@ _STEP_EVENTS: tuple[type[Case.Event], ...] = tuple(
     if isinstance(value, type) and issubclass(value, Case.Event) and value.type_name
 )
 """Every step's event class; the library's own generated classes have no type name."""
+
+CASE_TOPIC_PREFIX = get_topic(Case) + "."
+"""Every stored case event's topic starts with this."""
 
 
 def event_class_of(fact: Fact) -> type[Case.Event]:

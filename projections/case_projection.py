@@ -16,11 +16,10 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from domain.case import Case
+from domain.case import CASE_TOPIC_PREFIX, Case
 from domain.policy import Policy, TenantPolicy
 from projections.projection import Projection
 
-CASE_TOPIC_PREFIX = get_topic(Case) + "."
 POLICY_TOPIC_PREFIX = get_topic(TenantPolicy) + "."
 
 

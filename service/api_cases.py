@@ -30,6 +30,7 @@ from service.representations import (
     event_json,
     obligations_json,
     periods_from_json,
+    verification_json,
 )
 from service.schemas import (
     STEP_SCHEMAS,
@@ -42,6 +43,7 @@ from service.schemas import (
     EventOut,
     ObligationsOut,
     PageArgs,
+    VerificationOut,
     replacement_schema,
 )
 from service.tenant_application import Recorded
@@ -139,6 +141,18 @@ def get_obligations(args: dict[str, Any], case_id: str) -> Response:
         obligations_json(case, now, tenant.assessment(case, now)),
         headers={"ETag": f'"{case.version}"'},
     )
+
+
+@blp.route("/cases/<case_id>/verify", methods=["GET"])
+@blp.response(200, VerificationOut)
+def verify_case(case_id: str) -> Response:
+    """Recompute the case's hash chain from the stored records; report what does not fit.
+
+    Edited, removed, moved, inserted and undecodable records are ``problems``,
+    never an error of this request.
+    """
+    result = auth.tenant().verify_case(case_id, auth.actor())
+    return answer({"case_id": case_id, **verification_json(result)})
 
 
 class CaseEventsArgs(AsOfArgs, PageArgs):

@@ -15,6 +15,7 @@ from domain.hashchain import format_instant
 from domain.obligations import Obligation
 from domain.policy import Policy, TenantPolicy
 from domain.reintegration import THRESHOLD_PERCENTAGE, ReintegrationResult
+from domain.verification import Verification
 
 
 def event_json(event: Case.Event) -> dict[str, Any]:
@@ -82,6 +83,15 @@ def reintegration_json(result: ReintegrationResult) -> dict[str, Any]:
         "reaches_threshold": result.reaches_threshold,
         "since": iso_date(result.since),
         "event_ids": list(result.event_ids),
+    }
+
+
+def verification_json(result: Verification) -> dict[str, Any]:
+    return {
+        "valid": result.valid,
+        "events_checked": result.events_checked,
+        "head_hash": result.head_hash,
+        "problems": result.problems,
     }
 
 

@@ -389,6 +389,16 @@ class PolicyOut(Strict):
     position = fields.Integer()
 
 
+class VerificationOut(Strict):
+    case_id = fields.String()
+    valid = fields.Boolean()
+    events_checked = fields.Integer()
+    head_hash = fields.String(allow_none=True)
+    problems = fields.List(
+        fields.String(), metadata={"description": "What does not fit, in words."}
+    )
+
+
 class ReintegrationOut(Strict):
     """The 65 % rule: does the latest work reach 65 % of the former wage value, since when."""
 

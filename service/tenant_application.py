@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -24,10 +24,11 @@ from eventsourcing.utils import get_topic
 
 from domain.access import Actor
 from domain.assessment import Assessment, assess
-from domain.case import Case, legal_date
+from domain.case import CASE_TOPIC_PREFIX, Case, legal_date
 from domain.employer import Employer
 from domain.errors import DomainError
 from domain.policy import POLICY_ID, Policy, TenantPolicy
+from domain.verification import StoredRecord, Verification, verify_case
 from service.errors import (
     Conflict,
     IdempotencyMismatch,
@@ -37,6 +38,7 @@ from service.errors import (
 )
 from service.metrics import EVENTS_APPENDED
 from service.recorders import IdempotentResponse
+from service.representations import event_json
 from service.stored_application import StoredApplication
 
 A = TypeVar("A", bound=Aggregate)
@@ -190,6 +192,49 @@ class TenantApplication(StoredApplication):
             )
 
         return self._list(Case.Ziekmelding, after, limit, Case, wanted)
+
+    # --- proof ---------------------------------------------------------------------
+
+    def verify_case(self, case_id: str | UUID, by: Actor) -> Verification:
+        """Recompute the case's hash chain from the records as stored, not the cache."""
+        records, owner = self._stored_records(case_id)
+        if owner is None and by.employer_ids is not None:
+            raise NotFound  # whose case this is cannot be read: only unscoped keys see it
+        if owner is not None and not by.sees(owner):
+            raise NotFound
+        return verify_case(str(case_id), records)
+
+    def case_ids(self) -> Iterator[tuple[str, int]]:
+        """Every case with stored events, with how many, in the order they first appear."""
+        counts: dict[str, int] = {}
+        after = 0
+        while page := self.recorder.select_notifications(after, 1000, inclusive_of_start=False):
+            for notification in page:
+                if notification.topic.startswith(CASE_TOPIC_PREFIX):
+                    key = str(notification.originator_id)
+                    counts[key] = counts.get(key, 0) + 1
+            after = page[-1].id
+        yield from counts.items()
+
+    def _stored_records(self, case_id: str | UUID) -> tuple[list[StoredRecord], str | None]:
+        try:
+            stored = self.recorder.select_events(UUID(str(case_id)))
+        except ValueError:
+            raise NotFound from None
+        if not stored or not all(s.topic.startswith(CASE_TOPIC_PREFIX) for s in stored):
+            raise NotFound
+        records, owner = [], None
+        for record in stored:
+            try:
+                event = self.mapper.to_domain_event(record)
+                shown = event_json(event)
+            except Exception as error:
+                records.append(StoredRecord(record.originator_version, None, type(error).__name__))
+                continue
+            if event.originator_version == 1:
+                owner = str(event.data.get("employer_id"))
+            records.append(StoredRecord(record.originator_version, shown))
+        return records, owner
 
     # --- the one command path ----------------------------------------------------
 
