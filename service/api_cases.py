@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import mimetypes
 from datetime import UTC, datetime
@@ -9,6 +10,7 @@ from typing import Any
 
 from flask import Response
 from marshmallow import Schema, ValidationError, fields
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from domain.case import Case, legal_date
 from domain.errors import DomainError
@@ -24,6 +26,8 @@ from service.conventions import (
     page,
     with_position,
 )
+from service.errors import Conflict
+from service.recorders import StoredDocument
 from service.representations import (
     case_clock,
     case_json,
@@ -171,7 +175,9 @@ def get_case_events(args: dict[str, Any], case_id: str) -> Response:
     return answer({"case_id": case_id, **body})
 
 
-def _record(case_id: str, step: str, payload: dict[str, Any]) -> Response:
+def _record(
+    case_id: str, step: str, payload: dict[str, Any], document: StoredDocument | None = None
+) -> Response:
     actor = auth.actor()
     auth.require(actor.may_record(step), f"This key may not record a {step}.")
     fields_ = dict(payload)
@@ -185,6 +191,7 @@ def _record(case_id: str, step: str, payload: dict[str, Any]) -> Response:
         actor,
         expected_version=expected_version(),
         idempotency=request,
+        document=document,
         on=on,
         **fields_,
     )
@@ -236,13 +243,36 @@ def record_document(payload: dict[str, Any], files: dict[str, Any], case_id: str
     """Add a document (multipart: ``file``, ``title``); its SHA-256 goes into the event."""
     upload = files["file"]
     content = upload.read()
+    if len(content) > auth.tenancy().settings.max_document_bytes:
+        raise RequestEntityTooLarge(
+            f"A document may be {auth.tenancy().settings.max_document_bytes} bytes at most."
+        )
     digest = hashlib.sha256(content).hexdigest()
     media_type = upload.mimetype or mimetypes.guess_type(upload.filename or "")[0]
+    media_type = media_type or "application/octet-stream"
     payload = {
         **payload,
         "document_id": digest,
         "sha256": digest,
         "size": len(content),
-        "media_type": media_type or "application/octet-stream",
+        "media_type": media_type,
     }
-    return _record(case_id, "document", payload)
+    return _record(case_id, "document", payload, StoredDocument(digest, media_type, content))
+
+
+@blp.route("/cases/<case_id>/documents/<document_id>", methods=["GET"])
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
+def get_document(case_id: str, document_id: str) -> Response:
+    """The document's bytes as stored, checked against the SHA-256 its event recorded."""
+    stored = auth.tenant().document(case_id, document_id, auth.actor())
+    if hashlib.sha256(stored.content).hexdigest() != stored.sha256:
+        raise Conflict("The stored bytes no longer match the SHA-256 recorded in the case.")
+    return Response(
+        stored.content,
+        mimetype=stored.media_type,
+        headers={
+            "ETag": f'"{stored.sha256}"',
+            "Repr-Digest": f"sha-256=:{base64.b64encode(bytes.fromhex(stored.sha256)).decode()}:",
+            "Cache-Control": "private, max-age=31536000, immutable",
+        },
+    )

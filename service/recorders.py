@@ -20,8 +20,18 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
 IDEMPOTENCY_TABLE = "idempotency_keys"
+DOCUMENTS_TABLE = "documents"
 NOTIFY_CHANNEL = "spoorlog_events"
 """PostgreSQL channel on which every store announces new events; the payload is its schema."""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document's bytes, kept under their SHA-256: the hash in the event is the proof."""
+
+    sha256: str
+    media_type: str
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,22 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
         self._select_idempotency = SQL(
             "SELECT fingerprint, response FROM {} WHERE key = %s"
         ).format(table)
+        documents = SQL("{}.{}").format(
+            Identifier(self.datastore.schema), Identifier(DOCUMENTS_TABLE)
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {} (sha256 text PRIMARY KEY, media_type text NOT NULL, "
+                "size bigint NOT NULL, content bytea NOT NULL)"
+            ).format(documents)
+        )
+        self._insert_document = SQL(
+            "INSERT INTO {} (sha256, media_type, size, content) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (sha256) DO NOTHING"
+        ).format(documents)
+        self._select_document = SQL("SELECT media_type, content FROM {} WHERE sha256 = %s").format(
+            documents
+        )
         self._select_position = SQL(
             "SELECT notification_id FROM {}.{} WHERE originator_id = %s AND originator_version = %s"
         ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
@@ -117,6 +143,7 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         *,
         idempotency: IdempotentResponse | None = None,
+        document: StoredDocument | None = None,
         **kwargs: Any,
     ) -> None:
         super()._insert_events(curs, stored_events, **kwargs)
@@ -124,6 +151,11 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
             curs.execute(
                 self._insert_idempotency,
                 (idempotency.key, idempotency.fingerprint, idempotency.to_json()),
+            )
+        if document is not None:
+            curs.execute(
+                self._insert_document,
+                (document.sha256, document.media_type, len(document.content), document.content),
             )
 
     def _notify_channel(self, curs: Any) -> None:
@@ -150,6 +182,12 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
             row = curs.fetchone()
         return None if row is None else IdempotentResponse.from_row(key, **row)
 
+    def document(self, sha256: str) -> StoredDocument | None:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._select_document, (sha256,))
+            row = curs.fetchone()
+        return None if row is None else StoredDocument(sha256, row["media_type"], row["content"])
+
     def position_of(self, originator_id: str, version: int) -> int:
         """Where the store recorded an event (its notification id)."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
@@ -168,6 +206,8 @@ class SQLiteTenantRecorder(SQLiteApplicationRecorder):
             f"CREATE TABLE IF NOT EXISTS {IDEMPOTENCY_TABLE} (key TEXT PRIMARY KEY, "
             "fingerprint TEXT NOT NULL, response TEXT NOT NULL, "
             "created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+            f"CREATE TABLE IF NOT EXISTS {DOCUMENTS_TABLE} (sha256 TEXT PRIMARY KEY, "
+            "media_type TEXT NOT NULL, size INTEGER NOT NULL, content BLOB NOT NULL)",
         ]
 
     def _insert_events(
@@ -176,6 +216,7 @@ class SQLiteTenantRecorder(SQLiteApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         *,
         idempotency: IdempotentResponse | None = None,
+        document: StoredDocument | None = None,
         **kwargs: Any,
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
@@ -184,7 +225,21 @@ class SQLiteTenantRecorder(SQLiteApplicationRecorder):
                 f"INSERT INTO {IDEMPOTENCY_TABLE} (key, fingerprint, response) VALUES (?, ?, ?)",
                 (idempotency.key, idempotency.fingerprint, idempotency.to_json()),
             )
+        if document is not None:
+            c.execute(
+                f"INSERT INTO {DOCUMENTS_TABLE} (sha256, media_type, size, content) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                (document.sha256, document.media_type, len(document.content), document.content),
+            )
         return ids
+
+    def document(self, sha256: str) -> StoredDocument | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT media_type, content FROM {DOCUMENTS_TABLE} WHERE sha256 = ?", (sha256,)
+            )
+            row = c.fetchone()
+        return None if row is None else StoredDocument(sha256, row[0], bytes(row[1]))
 
     def idempotent_response(self, key: str) -> IdempotentResponse | None:
         with self.datastore.transaction(commit=False) as c:

@@ -37,7 +37,7 @@ from service.errors import (
     Replay,
 )
 from service.metrics import EVENTS_APPENDED
-from service.recorders import IdempotentResponse
+from service.recorders import IdempotentResponse, StoredDocument
 from service.representations import event_json
 from service.stored_application import StoredApplication
 
@@ -119,15 +119,32 @@ class TenantApplication(StoredApplication):
         *,
         expected_version: int | None = None,
         idempotency: IdempotentRequest | None = None,
+        document: StoredDocument | None = None,
         **fields: Any,
     ) -> Recorded:
-        """Record one Poortwachter step on a case: ``step`` is the verb's name."""
+        """Record one Poortwachter step on a case: ``step`` is the verb's name.
+
+        A document's bytes are stored in the same transaction as its event.
+        """
         return self._command(
             lambda: self.case(case_id, by),
             lambda case: getattr(case, step)(by=by, **fields),
             idempotency,
             expected_version=expected_version,
+            document=document,
         )
+
+    def document(self, case_id: str | UUID, document_id: str, by: Actor) -> StoredDocument:
+        """A document of the case the key may see; its bytes as stored."""
+        case = self.case(case_id, by)
+        if not any(
+            f.type == "document" and f.data.get("document_id") == document_id for f in case.facts
+        ):
+            raise NotFound
+        stored = self.recorder.document(document_id)  # type: ignore[attr-defined]
+        if stored is None:
+            raise NotFound
+        return stored
 
     def case(self, case_id: str | UUID, by: Actor, as_of: datetime | None = None) -> Case:
         """The case as known now, or as recorded up to ``as_of``."""
@@ -245,6 +262,7 @@ class TenantApplication(StoredApplication):
         idempotency: IdempotentRequest | None,
         *,
         expected_version: int | None = None,
+        document: StoredDocument | None = None,
     ) -> Recorded:
         if idempotency is not None:
             self._replay_if_answered(idempotency)
@@ -266,7 +284,7 @@ class TenantApplication(StoredApplication):
                     (str(aggregate.id), aggregate.version),
                 )
             try:
-                recordings = self.save(aggregate, idempotency=stored)
+                recordings = self.save(aggregate, idempotency=stored, document=document)
             except IntegrityError:
                 if idempotency is not None:
                     self._replay_if_answered(idempotency)

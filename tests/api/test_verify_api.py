@@ -85,6 +85,16 @@ class StoredEvents:
                 (to, self._id(), version),
             )
 
+    def overwrite_document(self, sha256: str, content: bytes) -> None:
+        with self._sql() as (cursor, table, p):
+            documents = table.replace("tenant_events", "documents").replace(
+                "stored_events", "documents"
+            )
+            cursor.execute(
+                f"UPDATE {documents} SET content = {p} WHERE sha256 = {p}", (content, sha256)
+            )
+            assert cursor.rowcount == 1
+
     def insert_copy(self, of: int, at: int) -> None:
         """A copy of one event under a new event id, stored at version ``at``."""
         state = self.state(of)
@@ -242,3 +252,19 @@ def test_verify_is_404_for_an_unknown_case_or_another_employer(
     assert admin.as_key(scoped).get(f"/v1/cases/{case_id}/verify").status_code == 404
     assert admin.get(f"/v1/cases/{uuid.uuid4()}/verify").status_code == 404
     assert admin.get("/v1/cases/not-a-uuid/verify").status_code == 404
+
+
+def test_a_document_whose_stored_bytes_changed_is_refused_not_served(
+    admin: Api, case: tuple[str, StoredEvents]
+) -> None:
+    case_id, stored = case
+    answer = admin.post(
+        f"/v1/cases/{case_id}/document",
+        data={"title": "Verslag", "occurred_on": day(1)},
+        files={"file": ("verslag.txt", b"origineel", "text/plain")},
+    )
+    digest = answer.json()["data"]["sha256"]
+    stored.overwrite_document(digest, b"vervalst")
+    refused = admin.get(f"/v1/cases/{case_id}/documents/{digest}")
+    assert refused.status_code == 409, refused.text
+    assert "no longer match" in refused.json()["detail"]
