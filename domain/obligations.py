@@ -167,6 +167,16 @@ class Schedule:
             due += EVALUATION_INTERVAL
 
 
+def recorded_late(fact: Fact, policy: Policy) -> bool:
+    """Recorded more than the bureau's threshold (default 14) days after it happened
+    (POORTWACHTER.md: UWV weighs evidence made at the time more heavily). Notes,
+    documents and corrections are records about the file, not steps, so never late."""
+    if fact.type in ("notitie", "document", "correctie"):
+        return False
+    delay = legal_date(fact.recorded_at) - fact.occurred_on
+    return delay.days > policy.recorded_late_days
+
+
 def _legal_order(obligation: Obligation) -> tuple[date, int, int]:
     return (obligation.due_on, list(STEPS).index(obligation.code), obligation.occurrence or 0)
 
@@ -374,11 +384,7 @@ class _Rules:
         )
 
     def _recorded_late(self, fact: Fact) -> bool:
-        """Recorded more than the tenant's threshold (default 14) days after it happened."""
-        if fact.type in ("notitie", "document", "correctie"):
-            return False
-        delay = legal_date(fact.recorded_at) - fact.occurred_on
-        return delay.days > self.policy.recorded_late_days
+        return recorded_late(fact, self.policy)
 
     # --- reading the facts ---------------------------------------------------------
 

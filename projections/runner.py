@@ -26,6 +26,7 @@ from typing import Any
 import psycopg
 
 from projections import projection
+from projections.audit_trail import AuditTrail
 from projections.case_list import CaseList
 from projections.store import ReadModelStore
 from projections.worklist import Worklist
@@ -35,7 +36,7 @@ from service.tenancy import Tenancy
 
 log = logging.getLogger("spoorlog.projections")
 
-PROJECTIONS: tuple[type[projection.Projection], ...] = (CaseList, Worklist)
+PROJECTIONS: tuple[type[projection.Projection], ...] = (CaseList, Worklist, AuditTrail)
 """Every read model, in the order they are brought up to date."""
 
 

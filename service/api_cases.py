@@ -14,6 +14,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from domain.case import Case, legal_date
 from domain.errors import DomainError
+from domain.hashchain import format_instant
+from projections.audit_trail import AuditTrail
 from projections.case_list import CaseList
 from service import auth, read_models
 from service.conventions import (
@@ -39,6 +41,7 @@ from service.representations import (
 from service.schemas import (
     STEP_SCHEMAS,
     AsOfArgs,
+    AuditTrailOut,
     CaseListArgs,
     CaseOpenedOut,
     CaseOpenIn,
@@ -47,6 +50,7 @@ from service.schemas import (
     EventOut,
     ObligationsOut,
     PageArgs,
+    TrailArgs,
     VerificationOut,
     replacement_schema,
 )
@@ -144,6 +148,27 @@ def get_obligations(args: dict[str, Any], case_id: str) -> Response:
     return answer(
         obligations_json(case, now, tenant.assessment(case, now)),
         headers={"ETag": f'"{case.version}"'},
+    )
+
+
+@blp.route("/cases/<case_id>/audit-trail", methods=["GET"])
+@blp.arguments(TrailArgs, location="query")
+@blp.response(200, AuditTrailOut)
+def get_audit_trail(args: dict[str, Any], case_id: str) -> Response:
+    """Every event of the case, oldest first, in plain Dutch, with its hash.
+
+    With ``as_of``: exactly what was recorded up to that instant.
+    """
+    case = auth.tenant().case(case_id, auth.actor(), as_of=args["as_of"])
+    trail = read_models.caught_up(AuditTrail, args["min_position"])
+    entries = trail.store.read(lambda session: trail.entries(session, str(case.id), args["as_of"]))
+    return answer(
+        {
+            "case_id": str(case.id),
+            "as_of": format_instant(args["as_of"] or datetime.now(UTC)),
+            "head_hash": entries[-1]["hash"] if entries else None,
+            "entries": entries,
+        }
     )
 
 

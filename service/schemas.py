@@ -389,6 +389,28 @@ class PolicyOut(Strict):
     position = fields.Integer()
 
 
+class TrailEntryOut(Strict):
+    event_id = fields.String()
+    version = fields.Integer()
+    type = fields.String()
+    occurred_on = fields.Date()
+    recorded_at = fields.String()
+    recorded_late = fields.Boolean()
+    actor = fields.String()
+    role = fields.String()
+    summary_nl = fields.String(metadata={"description": "What happened, in plain Dutch."})
+    hash = fields.String()
+    corrects = fields.String(allow_none=True)
+    corrected_by = fields.List(fields.String())
+
+
+class AuditTrailOut(Strict):
+    case_id = fields.String()
+    as_of = fields.String()
+    head_hash = fields.String(allow_none=True)
+    entries = fields.List(fields.Nested(TrailEntryOut))
+
+
 class VerificationOut(Strict):
     case_id = fields.String()
     valid = fields.Boolean()
@@ -454,6 +476,10 @@ class FeedArgs(PageArgs, ReadAfterWriteArgs):
 
 class AsOfArgs(Strict):
     as_of = fields.AwareDateTime(load_default=None, default_timezone=None)
+
+
+class TrailArgs(AsOfArgs, ReadAfterWriteArgs):
+    pass
 
 
 class CaseListArgs(PageArgs, ReadAfterWriteArgs):

@@ -1,0 +1,118 @@
+"""The audit trail: an entry per event of a case, oldest first, written once.
+
+Each entry's sentence is judged with what the case knew when the event was
+recorded — its facts up to that event and the bureau's policy in force then —
+so the trail reads as the file was kept, and an entry never changes
+afterwards, like the event it describes. Later corrections are entries of
+their own that name the event they correct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+from domain.assessment import assess
+from domain.case import CASE_TOPIC_PREFIX, Case, legal_date
+from domain.hashchain import format_instant
+from domain.obligations import recorded_late
+from domain.trail import summary_nl
+from projections.projection import Projection
+from projections.store import Session
+
+COLUMNS = (
+    "case_id, version, event_id, type, occurred_on, recorded_at, recorded_late, actor, role, "
+    "summary_nl, hash, corrects"
+)
+
+
+class AuditTrail(Projection):
+    name = "audit_trail"
+    version = 1
+    tables = ("entries",)
+
+    def create(self, session: Session) -> None:
+        session.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.table('entries')} ("
+            "case_id TEXT NOT NULL, version INTEGER NOT NULL, event_id TEXT NOT NULL, "
+            "type TEXT NOT NULL, occurred_on TEXT NOT NULL, recorded_at TEXT NOT NULL, "
+            "recorded_late INTEGER NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, "
+            "summary_nl TEXT NOT NULL, hash TEXT NOT NULL, corrects TEXT, "
+            "PRIMARY KEY (case_id, version))"
+        )
+
+    def prepare(self, batch: Sequence[Notification]) -> list[tuple[Any, ...]]:
+        """Replay each touched case from before the batch, one event at a time."""
+        application = self.store.application
+        by_case: dict[str, list[Notification]] = {}
+        for notification in batch:
+            if notification.topic.startswith(CASE_TOPIC_PREFIX):
+                by_case.setdefault(str(notification.originator_id), []).append(notification)
+        rows = []
+        for case_id, notifications in by_case.items():
+            first = min(n.originator_version for n in notifications)
+            case: Case | None = (
+                application.repository.get(UUID(case_id), version=first - 1) if first > 1 else None
+            )
+            for notification in sorted(notifications, key=lambda n: n.originator_version):
+                event = application.mapper.to_domain_event(notification)
+                case = event.mutate(case)
+                assert case is not None
+                rows.append(self._entry(case, event, application.policy(event.timestamp)))
+        return rows
+
+    @staticmethod
+    def _entry(case: Case, event: Any, policy: Any) -> tuple[Any, ...]:
+        fact = case.facts[-1]
+        judged = assess(case.facts, legal_date(event.timestamp), policy)
+        return (
+            str(case.id),
+            fact.version,
+            fact.event_id,
+            fact.type,
+            event.occurred_on.isoformat(),
+            format_instant(event.timestamp),
+            int(recorded_late(fact, policy)),
+            fact.actor,
+            fact.role,
+            summary_nl(fact, case.facts, judged.obligations),
+            event.hash,
+            event.data.get("event_id") if fact.type == "correctie" else None,
+        )
+
+    def write(self, session: Session, prepared: list[tuple[Any, ...]]) -> None:
+        if prepared:
+            session.executemany(
+                f"INSERT INTO {self.table('entries')} ({COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                prepared,
+            )
+
+    def entries(
+        self, session: Session, case_id: str, as_of: datetime | None
+    ) -> list[dict[str, Any]]:
+        """The case's entries oldest first; with ``as_of`` only those recorded by then."""
+        where, params = ["case_id = ?"], [case_id]
+        if as_of is not None:
+            where.append("recorded_at <= ?")
+            params.append(format_instant(as_of))
+        rows = session.fetchall(
+            f"SELECT {COLUMNS} FROM {self.table('entries')} "
+            f"WHERE {' AND '.join(where)} ORDER BY version",
+            params,
+        )
+        names = [c.strip() for c in COLUMNS.split(",")]
+        entries = [dict(zip(names, row, strict=True)) for row in rows]
+        corrected: dict[str, list[str]] = {}
+        for entry in entries:
+            entry["recorded_late"] = bool(entry["recorded_late"])
+            if entry["corrects"]:
+                corrected.setdefault(entry["corrects"], []).append(entry["event_id"])
+        for entry in entries:
+            entry["corrected_by"] = corrected.get(entry["event_id"], [])
+            del entry["case_id"]
+        return entries
