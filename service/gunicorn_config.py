@@ -17,3 +17,15 @@ keepalive = 5
 accesslog = os.environ.get("SPOORLOG_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
 loglevel = os.environ.get("SPOORLOG_LOG_LEVEL", "info")
+
+
+def post_worker_init(worker: object) -> None:
+    """Move everything loaded at start-up out of the garbage collector's sight.
+
+    A full collection otherwise walks every module, schema and route object
+    each time it runs, which showed as 20-30 ms spikes at the p99 of large
+    answers such as a 300-entry audit trail.
+    """
+    import gc
+
+    gc.freeze()

@@ -21,7 +21,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+def start_server(settings: Settings, port: int, *options: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SPOORLOG_OPERATOR_KEY": OPERATOR_KEY, "SPOORLOG_ACCESS_LOG": ""}
     env.pop("SPOORLOG_DATABASE_URL", None)
     if settings.database_url:
@@ -39,6 +39,7 @@ def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
             "2",
             "--data-dir",
             str(settings.data_dir),
+            *options,
         ],
         env=env,
     )

@@ -31,6 +31,7 @@ def main() -> None:
     parser = store_arguments(__doc__)
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--serve-options", default="", help="extra options for spoorlog serve")
     args = parser.parse_args()
 
     settings = bench_settings(args)
@@ -64,7 +65,7 @@ def main() -> None:
     trail = AuditTrail(store, projection.active_build(store, AuditTrail) or "")
 
     port = free_port()
-    server = start_server(settings, port)
+    server = start_server(settings, port, *args.serve_options.split())
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {key}"
     try:
