@@ -30,6 +30,7 @@ from projections.audit_trail import AuditTrail
 from projections.case_list import CaseList
 from projections.store import ReadModelStore
 from projections.worklist import Worklist
+from service.checkpoints import make_checkpoint
 from service.recorders import NOTIFY_CHANNEL
 from service.stores import retry_setup
 from service.tenancy import Tenancy
@@ -70,6 +71,7 @@ class ProjectionRunner:
         batch_size: int = projection.BATCH_SIZE,
         poll_interval: float | None = None,
         refresh_interval: float = 2.0,
+        checkpoint_interval: float = 60.0,
     ) -> None:
         self.tenancy = tenancy
         self.read_models = ReadModels(tenancy)
@@ -79,6 +81,8 @@ class ProjectionRunner:
         self.postgres = tenancy.settings.uses_postgres
         self.poll_interval = poll_interval or (2.0 if self.postgres else 0.2)
         self.refresh_interval = refresh_interval
+        self.checkpoint_interval = checkpoint_interval
+        self._checkpointed: dict[str, float] = {}
         self.events_processed = 0
         self._tenants: set[str] = set()
         self._pending: set[str] = set()
@@ -143,7 +147,18 @@ class ProjectionRunner:
             applied += projection.run(
                 store, kind, batch_size=self.batch_size, stop=self._stopping.is_set
             )
+        self._checkpoint(slug)
         return applied
+
+    def _checkpoint(self, slug: str) -> None:
+        """Sign the tenant's feed head every ``checkpoint_interval`` seconds, when it moved."""
+        now = time.monotonic()
+        if (
+            now - self._checkpointed.get(slug, -self.checkpoint_interval)
+            >= self.checkpoint_interval
+        ):
+            make_checkpoint(self.tenancy.tenant(slug), slug)
+            self._checkpointed[slug] = now
 
     # --- threads -------------------------------------------------------------------
 

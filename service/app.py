@@ -12,6 +12,7 @@ from service import (
     api_employers,
     api_feed,
     api_operations,
+    api_proof,
     api_settings,
     api_worklist,
     observability,
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None)
         api_feed.blp,
         api_worklist.blp,
         api_settings.blp,
+        api_proof.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

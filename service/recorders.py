@@ -21,6 +21,8 @@ from psycopg.sql import SQL, Identifier
 
 IDEMPOTENCY_TABLE = "idempotency_keys"
 DOCUMENTS_TABLE = "documents"
+CHECKPOINTS_TABLE = "checkpoints"
+SIGNING_KEY_TABLE = "signing_key"
 NOTIFY_CHANNEL = "spoorlog_events"
 """PostgreSQL channel on which every store announces new events; the payload is its schema."""
 
@@ -133,6 +135,41 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
         self._select_document = SQL("SELECT media_type, content FROM {} WHERE sha256 = %s").format(
             documents
         )
+        checkpoints = SQL("{}.{}").format(
+            Identifier(self.datastore.schema), Identifier(CHECKPOINTS_TABLE)
+        )
+        signing_key = SQL("{}.{}").format(
+            Identifier(self.datastore.schema), Identifier(SIGNING_KEY_TABLE)
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {} (position bigint PRIMARY KEY, head_hash text NOT "
+                "NULL, created_at text NOT NULL, signature text NOT NULL, public_key text NOT NULL)"
+            ).format(checkpoints)
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {} (id integer PRIMARY KEY, private_key bytea NOT NULL)"
+            ).format(signing_key)
+        )
+        self._checkpoint_sql = {
+            "insert": SQL(
+                "INSERT INTO {} (position, head_hash, created_at, signature, public_key) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (position) DO NOTHING"
+            ).format(checkpoints),
+            "all": SQL(
+                "SELECT position, head_hash, created_at, signature, public_key FROM {} "
+                "ORDER BY position"
+            ).format(checkpoints),
+            "latest": SQL(
+                "SELECT position, head_hash, created_at, signature, public_key FROM {} "
+                "ORDER BY position DESC LIMIT 1"
+            ).format(checkpoints),
+            "add_key": SQL(
+                "INSERT INTO {} (id, private_key) VALUES (1, %s) ON CONFLICT (id) DO NOTHING"
+            ).format(signing_key),
+            "key": SQL("SELECT private_key FROM {} WHERE id = 1").format(signing_key),
+        }
         self._select_position = SQL(
             "SELECT notification_id FROM {}.{} WHERE originator_id = %s AND originator_version = %s"
         ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
@@ -182,6 +219,16 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
             row = curs.fetchone()
         return None if row is None else IdempotentResponse.from_row(key, **row)
 
+    def checkpoint_rows(
+        self, name: str, params: tuple[Any, ...] = (), *, write: bool = False
+    ) -> list[Any]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._checkpoint_sql[name], params)
+            rows = [] if write else [tuple(r.values()) for r in curs.fetchall()]
+            if write:
+                conn.commit()
+        return rows
+
     def document(self, sha256: str) -> StoredDocument | None:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._select_document, (sha256,))
@@ -208,7 +255,31 @@ class SQLiteTenantRecorder(SQLiteApplicationRecorder):
             "created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
             f"CREATE TABLE IF NOT EXISTS {DOCUMENTS_TABLE} (sha256 TEXT PRIMARY KEY, "
             "media_type TEXT NOT NULL, size INTEGER NOT NULL, content BLOB NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {CHECKPOINTS_TABLE} (position INTEGER PRIMARY KEY, "
+            "head_hash TEXT NOT NULL, created_at TEXT NOT NULL, signature TEXT NOT NULL, "
+            "public_key TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {SIGNING_KEY_TABLE} (id INTEGER PRIMARY KEY, "
+            "private_key BLOB NOT NULL)",
         ]
+
+    _checkpoint_sql = {
+        "insert": f"INSERT INTO {CHECKPOINTS_TABLE} (position, head_hash, created_at, signature, "
+        "public_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING",
+        "all": f"SELECT position, head_hash, created_at, signature, public_key "
+        f"FROM {CHECKPOINTS_TABLE} ORDER BY position",
+        "latest": f"SELECT position, head_hash, created_at, signature, public_key "
+        f"FROM {CHECKPOINTS_TABLE} ORDER BY position DESC LIMIT 1",
+        "add_key": f"INSERT INTO {SIGNING_KEY_TABLE} (id, private_key) VALUES (1, ?) "
+        "ON CONFLICT (id) DO NOTHING",
+        "key": f"SELECT private_key FROM {SIGNING_KEY_TABLE} WHERE id = 1",
+    }
+
+    def checkpoint_rows(
+        self, name: str, params: tuple[Any, ...] = (), *, write: bool = False
+    ) -> list[Any]:
+        with self.datastore.transaction(commit=write) as c:
+            c.execute(self._checkpoint_sql[name], params)
+            return [] if write else [tuple(r) for r in c.fetchall()]
 
     def _insert_events(
         self,

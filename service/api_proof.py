@@ -1,0 +1,47 @@
+"""What an auditor takes away: signed checkpoints and the verifiable export."""
+
+from __future__ import annotations
+
+from flask import Response, stream_with_context
+
+from service import auth, checkpoints
+from service.conventions import Blueprint, answer
+from service.errors import NotFound
+from service.schemas import CheckpointOut
+
+blp = Blueprint("proof", __name__, url_prefix="/v1", description="Checkpoints and export")
+blp.before_request(auth.authenticate)
+
+
+@blp.route("/checkpoints/latest", methods=["GET"])
+@blp.response(200, CheckpointOut)
+def latest_checkpoint() -> Response:
+    """The newest signed checkpoint of the tenant's feed chain (made periodically)."""
+    found = checkpoints.latest(auth.tenant(), auth.tenant_slug())
+    if found is None:
+        raise NotFound
+    return answer(found.as_dict())
+
+
+@blp.route("/checkpoints", methods=["POST"])
+@blp.response(201, CheckpointOut)
+def make_checkpoint() -> Response:
+    """Sign the chain's head now (auditor, admin): keep the answer as proof."""
+    auth.require(auth.actor().may_export, "Only an auditor or admin key makes checkpoints.")
+    made = checkpoints.make_checkpoint(auth.tenant(), auth.tenant_slug())
+    return answer(made.as_dict(), 201)
+
+
+@blp.route("/export", methods=["GET"])
+@blp.response(200, {"type": "string"}, content_type="application/x-ndjson")
+def export() -> Response:
+    """Every event of the tenant as JSON Lines with positions, hashes and the tenant
+    chain, then the checkpoints (auditor, admin). Streamed; check it offline with
+    ``spoorlog verify-export``."""
+    auth.require(auth.actor().may_export, "Only an auditor or admin key may export.")
+    lines = checkpoints.export(auth.tenant(), auth.tenant_slug())
+    return Response(
+        stream_with_context(lines),
+        mimetype="application/x-ndjson",
+        headers={"Content-Disposition": f'attachment; filename="{auth.tenant_slug()}.jsonl"'},
+    )
