@@ -8,7 +8,7 @@ import mimetypes
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -17,7 +17,7 @@ from domain.errors import DomainError
 from domain.hashchain import format_instant
 from projections.audit_trail import AuditTrail
 from projections.case_list import CaseList
-from service import auth, read_models
+from service import auth, read_models, trail_document
 from service.conventions import (
     Blueprint,
     answer,
@@ -159,17 +159,41 @@ def get_audit_trail(args: dict[str, Any], case_id: str) -> Response:
 
     With ``as_of``: exactly what was recorded up to that instant.
     """
-    case = auth.tenant().case(case_id, auth.actor(), as_of=args["as_of"])
+    tenant, actor, as_of = auth.tenant(), auth.actor(), args["as_of"]
+    case = tenant.case(case_id, actor, as_of=as_of)
     trail = read_models.caught_up(AuditTrail, args["min_position"])
-    entries = trail.store.read(lambda session: trail.entries(session, str(case.id), args["as_of"]))
-    return answer(
+    entries = trail.store.read(lambda session: trail.entries(session, str(case.id), as_of))
+    now = as_of or datetime.now(UTC)
+    body = {
+        "case_id": str(case.id),
+        "as_of": format_instant(now),
+        "head_hash": entries[-1]["hash"] if entries else None,
+        "entries": entries,
+    }
+    wanted = request.accept_mimetypes.best_match(TRAIL_FORMATS, default="application/json")
+    if wanted == "application/json":
+        return answer(body)
+    assessment = tenant.assessment(case, now)
+    values = trail_document.context(
         {
-            "case_id": str(case.id),
-            "as_of": format_instant(args["as_of"] or datetime.now(UTC)),
-            "head_hash": entries[-1]["hash"] if entries else None,
-            "entries": entries,
-        }
+            **case_json(case, now, assessment),
+            "employer_name": tenant.employer(case.employer_id, actor).name,
+        },
+        obligations_json(case, now, assessment),
+        body,
+        verification_json(tenant.verify_case(case.id, actor)),
+        as_of,
     )
+    if wanted == "text/html":
+        return Response(trail_document.html(values), mimetype="text/html")
+    return Response(
+        trail_document.pdf(values),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="audit-trail-{case.id}.pdf"'},
+    )
+
+
+TRAIL_FORMATS = ["application/json", "text/html", "application/pdf"]
 
 
 @blp.route("/cases/<case_id>/verify", methods=["GET"])
