@@ -156,7 +156,7 @@ class TenantApplication(StoredApplication):
         known = [f.version for f in case.facts if f.recorded_at <= as_of]
         if not known:
             raise NotFound
-        return self.repository.get(case.id, version=max(known))
+        return self._get(case.id, Case, version=max(known))
 
     def assessment(self, case: Case, now: datetime) -> Assessment:
         """The case's obligations and risk as judged on the legal date of ``now``,
@@ -304,11 +304,20 @@ class TenantApplication(StoredApplication):
             raise IdempotencyMismatch(request.key)
         raise Replay(answered, self.recorder.position_of(*answered.recorded))  # type: ignore[attr-defined]
 
-    def _get(self, aggregate_id: str | UUID, kind: type[A]) -> A:
+    def _get(self, aggregate_id: str | UUID, kind: type[A], version: int | None = None) -> A:
         try:
-            aggregate = self.repository.get(UUID(str(aggregate_id)))
-        except (ValueError, AggregateNotFoundError):
+            key = UUID(str(aggregate_id))
+        except ValueError:
             raise NotFound from None
+        try:
+            aggregate = self.repository.get(key, version=version)
+        except AggregateNotFoundError:
+            raise NotFound from None
+        except Exception as error:
+            raise Conflict(
+                "The stored records of this case no longer fold into a case; "
+                "GET its /verify to see what was changed."
+            ) from error
         if not isinstance(aggregate, kind):
             raise NotFound
         return aggregate

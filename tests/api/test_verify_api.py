@@ -16,6 +16,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -210,6 +211,9 @@ def test_an_undecodable_record_is_reported_not_a_500(
     result = verified(admin, case_id)
     assert not result["valid"]
     assert any("Version 4 does not decode" in p for p in result["problems"])
+    damaged = admin.get(f"/v1/cases/{case_id}", params={"as_of": datetime.now(UTC).isoformat()})
+    assert damaged.status_code == 409, damaged.text  # a clear problem, never a 500
+    assert "/verify" in damaged.json()["detail"]
 
 
 def test_spoorlog_verify_names_the_broken_case_and_fails(

@@ -6,8 +6,9 @@ Run: .venv/bin/python -m tests.benchmarks.bench_audit [--store sqlite|postgres]
 - The audit trail (JSON) of a case with 300 events, next to the anchor: the
   same 300 rows read from the read-model store in this process, in the same
   run. Target (issue 5): p99 < 20 ms.
-- Rebuilding the audit-trail projection, next to reading and decoding the
-  same events from the recorder.
+- Rebuilding the audit-trail projection, and exporting the tenant (JSON
+  Lines with the tenant chain and a fresh checkpoint), next to reading (and
+  decoding) the same events from the recorder.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import requests
 from projections import projection
 from projections.audit_trail import AuditTrail
 from projections.runner import ReadModels
+from service.checkpoints import export
 from service.tenancy import Tenancy
 from tests.benchmarks.bench_obligations import ACTOR, long_case, report, seed, timings
 from tests.benchmarks.bench_projections import raw_read
@@ -63,6 +65,16 @@ def main() -> None:
         f"(ratio {rate / (count / seconds):.3f})"
     )
     trail = AuditTrail(store, projection.active_build(store, AuditTrail) or "")
+    raw_count, raw_seconds = raw_read(store, decode=False)
+    started = time.perf_counter()
+    exported = sum(1 for line in export(app, slug) if not line.startswith('{"checkpoint"'))
+    export_rate = exported / (time.perf_counter() - started)
+    print(f"anchor  raw read {raw_count} events:       {raw_count / raw_seconds:,.0f} events/s")
+    print(
+        f"result  export (JSON Lines, chained): {export_rate:,.0f} events/s "
+        f"(ratio {export_rate / (raw_count / raw_seconds):.3f} to raw, "
+        f"{export_rate / (count / seconds):.3f} to read + decode)"
+    )
 
     port = free_port()
     server = start_server(settings, port, *args.serve_options.split())
