@@ -139,3 +139,19 @@ def test_the_trail_is_404_for_another_employer_and_400_for_bad_input(
     assert admin.get(
         f"/v1/cases/{case_id}/audit-trail", params={"as_of": "gisteren"}
     ).status_code == (400)
+
+
+def test_a_relapse_is_told_as_the_samentelregel(admin: Api, employer_id: str) -> None:
+    case_id = admin.post("/v1/cases", case_body(employer_id, 60)).json()["case_id"]
+    admin.post(
+        f"/v1/cases/{case_id}/herstelmelding", step_body("herstelmelding", 30, percentage=100)
+    )
+    relapse = admin.post(
+        f"/v1/cases/{case_id}/ziekmelding", {"occurred_on": day(10), "first_sick_day": day(10)}
+    ).json()
+    entries = trail(admin, case_id, min_position=relapse["position"])["entries"]
+    assert entries[1]["summary_nl"].startswith(f"Volledig hersteld gemeld per {day(30)}")
+    assert entries[2]["summary_nl"] == (
+        f"Hernieuwde ziekmelding: opnieuw ziek vanaf {day(10)}, binnen 28 dagen na herstel, "
+        "dus de zaak loopt door (samentelregel, art. 7:629 lid 10 BW)."
+    )
