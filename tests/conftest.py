@@ -161,3 +161,15 @@ def case_id(admin: Api, employer_id: str) -> str:
     answer = admin.post("/v1/cases", case_body(employer_id))
     assert answer.status_code == 201, answer.text
     return answer.json()["case_id"]
+
+
+def key_of_another_employer(admin: Api) -> Api:
+    """An employer-role key scoped to a fresh employer: it must see no other employer's case."""
+    other = admin.post(
+        "/v1/employers",
+        {"name": "Ander B.V.", "eigenrisicodrager_zw": False, "eigenrisicodrager_wga": False},
+    ).json()["id"]
+    key = admin.post(
+        "/v1/api-keys", {"name": "ander", "role": "employer", "employer_ids": [other]}
+    ).json()["key"]
+    return admin.as_key(key)

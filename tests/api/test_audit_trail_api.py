@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tests.api.payloads import case_body, day, step_body
-from tests.conftest import Api
+from tests.conftest import Api, key_of_another_employer
 
 # Every step, in an order a case can take them (afsluiting last), each with a
 # phrase its sentence must contain.
@@ -128,14 +128,8 @@ def test_as_of_shows_exactly_what_was_recorded_then(admin: Api, employer_id: str
 def test_the_trail_is_404_for_another_employer_and_400_for_bad_input(
     admin: Api, case_id: str
 ) -> None:
-    other = admin.post(
-        "/v1/employers",
-        {"name": "Ander B.V.", "eigenrisicodrager_zw": False, "eigenrisicodrager_wga": False},
-    ).json()["id"]
-    scoped = admin.post(
-        "/v1/api-keys", {"name": "ander", "role": "employer", "employer_ids": [other]}
-    ).json()["key"]
-    assert admin.as_key(scoped).get(f"/v1/cases/{case_id}/audit-trail").status_code == 404
+    scoped = key_of_another_employer(admin)
+    assert scoped.get(f"/v1/cases/{case_id}/audit-trail").status_code == 404
     assert admin.get(
         f"/v1/cases/{case_id}/audit-trail", params={"as_of": "gisteren"}
     ).status_code == (400)

@@ -7,7 +7,7 @@ import hashlib
 
 from service.config import Settings
 from tests.api.payloads import STEP_BODIES, case_body, day
-from tests.conftest import Api
+from tests.conftest import Api, key_of_another_employer
 
 CONTENT = b"%PDF-1.4 fictief gespreksverslag, geen medische gegevens"
 
@@ -73,11 +73,7 @@ def test_a_document_is_only_reachable_through_its_own_case(
     other = admin.post("/v1/cases", case_body(employer_id, 10)).json()["case_id"]
     assert admin.get(f"/v1/cases/{other}/documents/{digest}").status_code == 404
     assert admin.get(f"/v1/cases/{case_id}/documents/{'0' * 64}").status_code == 404
-    scoped_employer = admin.post(
-        "/v1/employers",
-        {"name": "Ander B.V.", "eigenrisicodrager_zw": False, "eigenrisicodrager_wga": False},
-    ).json()["id"]
-    scoped = admin.post(
-        "/v1/api-keys", {"name": "ander", "role": "employer", "employer_ids": [scoped_employer]}
-    ).json()["key"]
-    assert admin.as_key(scoped).get(f"/v1/cases/{case_id}/documents/{digest}").status_code == 404
+    assert (
+        key_of_another_employer(admin).get(f"/v1/cases/{case_id}/documents/{digest}").status_code
+        == 404
+    )

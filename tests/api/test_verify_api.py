@@ -26,7 +26,7 @@ from service.config import Settings
 from service.stores import schema_name
 from service.tenancy import Tenancy
 from tests.api.payloads import STEP_BODIES, case_body, day
-from tests.conftest import Api
+from tests.conftest import Api, key_of_another_employer
 
 
 class StoredEvents:
@@ -246,14 +246,8 @@ def test_verify_is_404_for_an_unknown_case_or_another_employer(
     admin: Api, case: tuple[str, StoredEvents]
 ) -> None:
     case_id, _ = case
-    other = admin.post(
-        "/v1/employers",
-        {"name": "Ander B.V.", "eigenrisicodrager_zw": False, "eigenrisicodrager_wga": False},
-    ).json()["id"]
-    scoped = admin.post(
-        "/v1/api-keys", {"name": "ander", "role": "employer", "employer_ids": [other]}
-    ).json()["key"]
-    assert admin.as_key(scoped).get(f"/v1/cases/{case_id}/verify").status_code == 404
+    scoped = key_of_another_employer(admin)
+    assert scoped.get(f"/v1/cases/{case_id}/verify").status_code == 404
     assert admin.get(f"/v1/cases/{uuid.uuid4()}/verify").status_code == 404
     assert admin.get("/v1/cases/not-a-uuid/verify").status_code == 404
 
