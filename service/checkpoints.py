@@ -90,14 +90,18 @@ def make_checkpoint(app: TenantApplication, slug: str) -> Checkpoint:
     return checkpoint
 
 
-def export(app: TenantApplication, slug: str) -> Iterator[str]:
+def export(app: TenantApplication, slug: str, *, fresh: bool = True) -> Iterator[str]:
     """JSON Lines: every event with its position, hashes and ``chain``, then every
-    checkpoint up to a fresh one covering the last line. Constant memory."""
-    newest = make_checkpoint(app, slug)
+    checkpoint — with ``fresh``, up to a new one covering the last line. Constant memory.
+
+    Without ``fresh`` nothing is signed: that is how ``spoorlog verify`` checks the
+    store against the checkpoints it already has.
+    """
+    newest = make_checkpoint(app, slug) if fresh else None
     head = GENESIS_HASH
-    for line in feed_lines(app, until=newest.position):
+    for line in feed_lines(app, until=newest.position if newest else None):
         head = link(head, line)
         yield json.dumps({**line, "chain": head}, ensure_ascii=False) + "\n"
     for checkpoint in checkpoints(app, slug):
-        if checkpoint.position <= newest.position:
+        if newest is None or checkpoint.position <= newest.position:
             yield json.dumps({"checkpoint": checkpoint.as_dict()}) + "\n"

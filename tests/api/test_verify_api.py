@@ -222,24 +222,60 @@ def test_spoorlog_verify_names_the_broken_case_and_fails(
     case_id, stored = case
     intact = new_case(admin, employer_id)
     stored.delete(2)
+    run = run_verify(settings, stored.slug)
+    assert run.returncode == 1, run.stderr
+    report = json.loads(run.stdout)
+    assert report["cases"] == 2 and report["events"] == 9
+    assert [c["case_id"] for c in report["invalid"]] == [case_id] != [intact]
+    assert report["feed"]["problems"]  # the feed lost position 3 as well
+    assert "verify: 9 events" in run.stderr  # the progress report's last line
+
+
+def test_spoorlog_verify_finds_a_whole_case_removed_after_a_checkpoint(
+    admin: Api, employer_id: str, settings: Settings
+) -> None:
+    kept = new_case(admin, employer_id)
+    removed = new_case(admin, employer_id)
+    assert admin.post("/v1/checkpoints").status_code == 201
+    assert admin.key is not None
+    stored = StoredEvents(settings, _tenant_of(settings, admin.key), removed)
+    for version in range(1, 6):
+        stored.delete(version)
+    run = run_verify(settings, stored.slug)
+    assert run.returncode == 1, run.stderr
+    report = json.loads(run.stdout)
+    assert report["invalid"] == [] and report["cases"] == 1  # every remaining case is intact
+    assert any("does not match the chain" in p for p in report["feed"]["problems"])
+    assert verified(admin, kept)["valid"]
+
+
+def test_spoorlog_verify_passes_a_healthy_tenant_with_events_after_its_checkpoint(
+    admin: Api, employer_id: str, settings: Settings
+) -> None:
+    new_case(admin, employer_id)
+    assert admin.post("/v1/checkpoints").status_code == 201
+    new_case(admin, employer_id)
+    assert admin.key is not None
+    run = run_verify(settings, _tenant_of(settings, admin.key))
+    assert run.returncode == 0, run.stdout + run.stderr
+    feed = json.loads(run.stdout)["feed"]
+    assert feed["problems"] == [] and feed["checkpoints"] >= 1
+
+
+def run_verify(settings: Settings, slug: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SPOORLOG_DATA_DIR": str(settings.data_dir)}
     if settings.database_url:
         env |= {
             "SPOORLOG_DATABASE_URL": settings.database_url,
             "SPOORLOG_CONTROL_SCHEMA": settings.control_schema,
         }
-    run = subprocess.run(
-        [sys.executable, "-m", "service.cli", "verify", "--tenant", stored.slug],
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", "verify", "--tenant", slug],
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert run.returncode == 1, run.stderr
-    report = json.loads(run.stdout)
-    assert report["cases"] == 2 and report["events"] == 9
-    assert [c["case_id"] for c in report["invalid"]] == [case_id] != [intact]
-    assert "verify: 9 events" in run.stderr  # the progress report's last line
 
 
 def test_verify_is_404_for_an_unknown_case_or_another_employer(
