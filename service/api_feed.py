@@ -16,6 +16,7 @@ from service import auth
 from service.conventions import Blueprint, answer, cursor, page
 from service.representations import feed_item
 from service.schemas import FeedArgs
+from service.tenant_application import Damaged
 
 blp = Blueprint("events", __name__, url_prefix="/v1/events", description="The tenant's event feed")
 blp.before_request(auth.authenticate)
@@ -34,7 +35,10 @@ def feed(args: dict[str, Any]) -> Response:
     )
     items = []
     for notification in notifications:
-        event = app.mapper.to_domain_event(notification)
+        try:
+            event = app.mapper.to_domain_event(notification)
+        except Exception as error:
+            raise Damaged(f"position {notification.id}") from error
         if actor.employer_ids is not None:
             owner = (
                 app.repository.get(event.originator_id).employer_id

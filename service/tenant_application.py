@@ -46,6 +46,16 @@ Respond = Callable[[Any, list[Any]], tuple[int, dict[str, Any], dict[str, str]]]
 """Builds the HTTP answer from the aggregate and its new events, before they are saved."""
 
 
+class Damaged(Conflict):
+    """409: stored records no longer decode or fold; ``/verify`` names the damage."""
+
+    def __init__(self, where: str = "this case") -> None:
+        super().__init__(
+            f"The stored records of {where} no longer decode; GET the case's /verify or run "
+            "spoorlog verify to see what was changed."
+        )
+
+
 @dataclass(frozen=True)
 class IdempotentRequest:
     key: str
@@ -193,7 +203,10 @@ class TenantApplication(StoredApplication):
     ) -> list[Case.Event]:
         """The raw events as recorded, oldest first; corrections are events of their own."""
         case = self.case(case_id, by)
-        events = list(self.events.get(case.id))
+        try:
+            events = list(self.events.get(case.id))
+        except Exception as error:
+            raise Damaged() from error
         if as_of is not None:
             events = [e for e in events if e.timestamp <= as_of]
         return events  # type: ignore[return-value]

@@ -214,6 +214,9 @@ def test_an_undecodable_record_is_reported_not_a_500(
     damaged = admin.get(f"/v1/cases/{case_id}", params={"as_of": datetime.now(UTC).isoformat()})
     assert damaged.status_code == 409, damaged.text  # a clear problem, never a 500
     assert "/verify" in damaged.json()["detail"]
+    assert admin.get(f"/v1/cases/{case_id}/events").status_code == 409
+    feed = admin.get("/v1/events", params={"limit": 1000})
+    assert feed.status_code == 409 and "position" in feed.json()["detail"]
 
 
 def test_spoorlog_verify_names_the_broken_case_and_fails(
