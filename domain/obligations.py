@@ -96,6 +96,8 @@ class Obligation:
     listed_from: date | None = None
     """For a later evaluation that nothing has met yet: it is listed once the day
     is after this date (the previous occurrence's due date)."""
+    waived_until: date | None = None
+    """Waived by a prognosis only up to this day; due after it if it did not come true."""
 
     @property
     def step(self) -> Step:
@@ -105,6 +107,12 @@ class Obligation:
         """A pending obligation as it stands on ``today``; settled ones stay as they are."""
         if self.status != PENDING:
             return self
+        if self.waived_until is not None:
+            if today <= self.waived_until:
+                return replace(self, status=WAIVED)
+            # The prognosis did not come true: nothing proves this obligation any more.
+            unproven = replace(self, met_on=None, recorded_at=None, event_ids=(), ground=None)
+            return replace(unproven, recorded_late=False, waived_until=None).judged_on(today)
         if self.code in MILESTONES:
             if today > self.due_on:
                 return replace(self, status=MET, met_on=self.due_on)
@@ -147,7 +155,11 @@ class Schedule:
         Later evaluations carry ``listed_from``: a list on a given day shows
         them only once the evaluation before has become overdue.
         """
-        pending = [o for o in self.obligations if o.status == PENDING and o.code not in MILESTONES]
+        pending = [
+            replace(o, listed_from=o.waived_until)
+            for o in self.obligations
+            if o.status == PENDING and o.code not in MILESTONES
+        ]
         previous: date | None = None
         for evaluation in self._evaluations():
             if evaluation.due_on > until:
@@ -240,14 +252,22 @@ class _Rules:
         """Plan van aanpak 14 days after the probleemanalyse, by week 8 while none is recorded.
 
         Not needed when the bedrijfsarts expects full recovery within 13 weeks
-        (Regeling procesgang art. 2 lid 3, art. 4): waived by that prognosis.
+        (Regeling procesgang art. 2 lid 3, art. 4): waived by that prognosis — but
+        only while it can still come true. Still sick after week 13, the plan is due
+        after all, 14 days later (Werkwijzer Poortwachter: "alsnog").
         """
         analysis = self._first("probleemanalyse")
         due = analysis.occurred_on + PLAN_AFTER_ANALYSIS if analysis else self._week(8)
         plan = self._first("plan_van_aanpak")
         short = analysis is not None and analysis.data.get("full_recovery_expected_within_13_weeks")
         if plan is None and analysis is not None and short:
-            return self._waived("plan_van_aanpak", due, analysis, "herstel_binnen_13_weken")
+            week_13 = self._week(13)
+            waived = self._waived("plan_van_aanpak", due, analysis, "herstel_binnen_13_weken")
+            if not self._while_running(week_13 + timedelta(days=1)):
+                return waived  # recovered (or closed) within the 13 weeks: it came true
+            return replace(
+                waived, status=PENDING, due_on=week_13 + PLAN_AFTER_ANALYSIS, waived_until=week_13
+            )
         return self._single("plan_van_aanpak", due, plan)
 
     def _evaluations(self, plan: Fact) -> tuple[list[Obligation], tuple[int, date] | None]:

@@ -330,6 +330,34 @@ def test_a_plan_van_aanpak_is_waived_when_full_recovery_is_expected_within_13_we
     assert not [o for o in history.on("2025-06-01") if o.code == "evaluatie"]
 
 
+@pytest.mark.parametrize(
+    ("recovered_on", "today", "status", "due_on"),
+    [
+        (None, "2025-04-06", "waived", "2025-04-20"),  # week 13: waived, due if still sick
+        (None, "2025-04-07", "open", "2025-04-20"),  # still sick after week 13: due after all
+        (None, "2025-04-21", "overdue", "2025-04-20"),
+        ("2025-03-20", "2025-06-01", "waived", "2025-02-15"),  # recovered in week 11: came true
+    ],
+)
+def test_a_prognosis_of_recovery_within_13_weeks_waives_the_plan_only_if_it_comes_true(
+    recovered_on: str | None, today: str, status: str, due_on: str
+) -> None:
+    history = History().add(
+        "probleemanalyse",
+        "2025-02-01",
+        bedrijfsarts="Dr. F",
+        full_recovery_expected_within_13_weeks=True,
+    )
+    if recovered_on:
+        history.add("herstelmelding", recovered_on, percentage=100)
+    found = history.obligation("plan_van_aanpak", today)
+    assert (found.status, found.due_on) == (status, D(due_on))
+    assert found.event_ids == (("e2",) if status == "waived" else ())
+    pending = schedule(history.facts).pending(until=D("2025-12-31"))
+    listed = [o.listed_from for o in pending if o.code == "plan_van_aanpak"]
+    assert listed == ([] if recovered_on else [D("2025-04-06")])  # on the worklist after week 13
+
+
 def test_full_recovery_makes_later_obligations_not_applicable() -> None:
     history = (
         History()
