@@ -19,7 +19,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, OperationalError
 from eventsourcing.utils import get_topic
 
 from domain.access import Actor
@@ -298,6 +298,14 @@ class TenantApplication(StoredApplication):
                 )
             try:
                 recordings = self.save(aggregate, idempotency=stored, document=document)
+            except OperationalError:
+                # On PostgreSQL a twin request that recorded first makes our idempotency
+                # insert fail inside the library's pipeline, which reports it as an
+                # aborted pipeline rather than an integrity error: answer as the twin did.
+                if idempotency is None:
+                    raise
+                self._replay_if_answered(idempotency)
+                raise
             except IntegrityError:
                 if idempotency is not None:
                     self._replay_if_answered(idempotency)
