@@ -73,7 +73,7 @@ def risk_outlook(facts: list[Fact], policy: Policy | None = None) -> RiskOutlook
     )
     medium = high = None
     for day in days:
-        level = _judge(plan, facts, day).risk.level
+        level = loonsanctie_risk(plan.on(day), plan.recorded_late_facts).level
         if medium is None and level in (MEDIUM, HIGH):
             medium = day
         if level == HIGH:

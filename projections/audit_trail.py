@@ -20,6 +20,7 @@ from domain.assessment import assess
 from domain.case import CASE_TOPIC_PREFIX, Case, legal_date
 from domain.hashchain import format_instant
 from domain.obligations import recorded_late
+from domain.policy import Policy
 from domain.trail import summary_nl
 from projections.projection import Projection
 from projections.store import Session
@@ -52,6 +53,7 @@ class AuditTrail(Projection):
         for notification in batch:
             if notification.topic.startswith(CASE_TOPIC_PREFIX):
                 by_case.setdefault(str(notification.originator_id), []).append(notification)
+        policies = application.policy_record()  # read once per batch, judged per event
         rows = []
         for case_id, notifications in by_case.items():
             first = min(n.originator_version for n in notifications)
@@ -62,11 +64,12 @@ class AuditTrail(Projection):
                 event = application.mapper.to_domain_event(notification)
                 case = event.mutate(case)
                 assert case is not None
-                rows.append(self._entry(case, event, application.policy(event.timestamp)))
+                policy = policies.at(event.timestamp) if policies else Policy()
+                rows.append(self._entry(case, event, policy))
         return rows
 
     @staticmethod
-    def _entry(case: Case, event: Any, policy: Any) -> tuple[Any, ...]:
+    def _entry(case: Case, event: Any, policy: Policy) -> tuple[Any, ...]:
         fact = case.facts[-1]
         judged = assess(case.facts, legal_date(event.timestamp), policy)
         return (

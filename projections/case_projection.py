@@ -45,9 +45,10 @@ class CaseProjection(Projection):
                 touched[case_id] = touched.get(case_id, 0) + 1
                 if notification.originator_version == 1:
                     opened_at[case_id] = notification.id
-            elif notification.topic.startswith(POLICY_TOPIC_PREFIX):
-                for case_id in _cases_opened_before(application, batch[-1].id):
-                    touched.setdefault(case_id, 0)
+        if any(n.topic.startswith(POLICY_TOPIC_PREFIX) for n in batch):
+            # Judge again every case this build already has a row for.
+            for case_id, _ in application.case_ids(until=batch[-1].id):
+                touched.setdefault(case_id, 0)
         policy = application.policy()
         return self.prepare_cases(
             [
@@ -62,18 +63,3 @@ class CaseProjection(Projection):
     def prepare_cases(self, touched: list[Touched], policy: Policy) -> Any:
         """The rows to write for the touched cases (read nothing from the store in write)."""
         raise NotImplementedError
-
-
-def _cases_opened_before(application: Any, position: int) -> list[str]:
-    """Every case opened up to ``position``, read from the event log."""
-    topics = [get_topic(Case.Ziekmelding)]
-    found: list[str] = []
-    after = 0
-    while True:
-        page = application.recorder.select_notifications(
-            after, 1000, stop=position, topics=topics, inclusive_of_start=False
-        )
-        found.extend(str(n.originator_id) for n in page)
-        if len(page) < 1000:
-            return found
-        after = page[-1].id

@@ -63,7 +63,7 @@ blp.before_request(auth.authenticate)
 
 
 def _case_headers(case: Case) -> dict[str, str]:
-    return {"ETag": f'"{case.version}"', "Location": f"/v1/cases/{case.id}"}
+    return {**_etag(case), "Location": f"/v1/cases/{case.id}"}
 
 
 def _event_answer(case: Case, events: list[Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
@@ -121,17 +121,22 @@ def list_cases(args: dict[str, Any]) -> Response:
     return answer(page(cases, next_cursor))
 
 
+def _known(case_id: str, as_of: datetime | None) -> tuple[Case, datetime]:
+    """The case as the key may see it, as recorded up to ``as_of``, and the instant to judge."""
+    return auth.tenant().case(case_id, auth.actor(), as_of=as_of), as_of or datetime.now(UTC)
+
+
+def _etag(case: Case) -> dict[str, str]:
+    return {"ETag": f'"{case.version}"'}
+
+
 @blp.route("/cases/<case_id>", methods=["GET"])
 @blp.arguments(AsOfArgs, location="query")
 @blp.response(200, CaseOut)
 def get_case(args: dict[str, Any], case_id: str) -> Response:
     """The case as known now, or as recorded up to ``as_of``."""
-    tenant = auth.tenant()
-    case = tenant.case(case_id, auth.actor(), as_of=args["as_of"])
-    now = args["as_of"] or datetime.now(UTC)
-    return answer(
-        case_json(case, now, tenant.assessment(case, now)), headers={"ETag": f'"{case.version}"'}
-    )
+    case, now = _known(case_id, args["as_of"])
+    return answer(case_json(case, now, auth.tenant().assessment(case, now)), headers=_etag(case))
 
 
 @blp.route("/cases/<case_id>/obligations", methods=["GET"])
@@ -142,13 +147,9 @@ def get_obligations(args: dict[str, Any], case_id: str) -> Response:
 
     With ``as_of``: only what was recorded up to that instant, judged on that day.
     """
-    tenant = auth.tenant()
-    case = tenant.case(case_id, auth.actor(), as_of=args["as_of"])
-    now = args["as_of"] or datetime.now(UTC)
-    return answer(
-        obligations_json(case, now, tenant.assessment(case, now)),
-        headers={"ETag": f'"{case.version}"'},
-    )
+    case, now = _known(case_id, args["as_of"])
+    assessment = auth.tenant().assessment(case, now)
+    return answer(obligations_json(case, now, assessment), headers=_etag(case))
 
 
 @blp.route("/cases/<case_id>/audit-trail", methods=["GET"])
@@ -160,10 +161,9 @@ def get_audit_trail(args: dict[str, Any], case_id: str) -> Response:
     With ``as_of``: exactly what was recorded up to that instant.
     """
     tenant, actor, as_of = auth.tenant(), auth.actor(), args["as_of"]
-    case = tenant.case(case_id, actor, as_of=as_of)
+    case, now = _known(case_id, as_of)
     trail = read_models.caught_up(AuditTrail, args["min_position"])
     entries = trail.store.read(lambda session: trail.entries(session, str(case.id), as_of))
-    now = as_of or datetime.now(UTC)
     body = {
         "case_id": str(case.id),
         "as_of": format_instant(now),

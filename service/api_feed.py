@@ -7,6 +7,7 @@ reads that log directly, so it is complete and ordered by construction.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask import Response
@@ -34,6 +35,7 @@ def feed(args: dict[str, Any]) -> Response:
         cursor(args["after"]), limit, inclusive_of_start=False
     )
     items = []
+    case_owner = cache(lambda case_id: app.repository.get(case_id).employer_id)  # once a page
     for notification in notifications:
         try:
             event = app.mapper.to_domain_event(notification)
@@ -41,7 +43,7 @@ def feed(args: dict[str, Any]) -> Response:
             raise Damaged(f"position {notification.id}") from error
         if actor.employer_ids is not None:
             owner = (
-                app.repository.get(event.originator_id).employer_id
+                case_owner(event.originator_id)
                 if isinstance(event, Case.Event)
                 else str(event.originator_id)
             )

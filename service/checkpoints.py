@@ -45,23 +45,24 @@ def feed_lines(app: TenantApplication, after: int = 0, until: int | None = None)
 
 def _private_key(app: TenantApplication) -> bytes:
     recorder: Any = app.recorder
-    found = recorder.checkpoint_rows("key")
+    found = recorder.checkpoint_rows("signing_key")
     if not found:
-        recorder.checkpoint_rows("add_key", (new_private_key(),), write=True)
-        found = recorder.checkpoint_rows("key")  # another process may have won the race
+        recorder.checkpoint_rows("add_signing_key", (new_private_key(),), write=True)
+        found = recorder.checkpoint_rows("signing_key")  # another process may have won the race
     return bytes(found[0][0])
 
 
 def checkpoints(app: TenantApplication, slug: str) -> list[Checkpoint]:
     recorder: Any = app.recorder
     return [
-        Checkpoint(slug, int(p), h, c, s, k) for p, h, c, s, k in recorder.checkpoint_rows("all")
+        Checkpoint(slug, int(p), h, c, s, k)
+        for p, h, c, s, k in recorder.checkpoint_rows("all_checkpoints")
     ]
 
 
 def latest(app: TenantApplication, slug: str) -> Checkpoint | None:
     recorder: Any = app.recorder
-    rows = recorder.checkpoint_rows("latest")
+    rows = recorder.checkpoint_rows("latest_checkpoint")
     return Checkpoint(slug, int(rows[0][0]), *rows[0][1:]) if rows else None
 
 
@@ -83,7 +84,7 @@ def make_checkpoint(app: TenantApplication, slug: str) -> Checkpoint:
     )
     recorder: Any = app.recorder
     recorder.checkpoint_rows(
-        "insert",
+        "insert_checkpoint",
         (position, head, checkpoint.created_at, checkpoint.signature, checkpoint.public_key),
         write=True,
     )

@@ -27,6 +27,34 @@ NOTIFY_CHANNEL = "spoorlog_events"
 """PostgreSQL channel on which every store announces new events; the payload is its schema."""
 
 
+STATEMENTS = {
+    "insert_idempotency": "INSERT INTO {idempotency_keys} (key, fingerprint, response) "
+    "VALUES (?, ?, ?)",
+    "select_idempotency": "SELECT fingerprint, response FROM {idempotency_keys} WHERE key = ?",
+    "insert_document": "INSERT INTO {documents} (sha256, media_type, size, content) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+    "select_document": "SELECT media_type, content FROM {documents} WHERE sha256 = ?",
+    "insert_checkpoint": "INSERT INTO {checkpoints} (position, head_hash, created_at, "
+    "signature, public_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING",
+    "all_checkpoints": "SELECT position, head_hash, created_at, signature, public_key "
+    "FROM {checkpoints} ORDER BY position",
+    "latest_checkpoint": "SELECT position, head_hash, created_at, signature, public_key "
+    "FROM {checkpoints} ORDER BY position DESC LIMIT 1",
+    "add_signing_key": "INSERT INTO {signing_key} (id, private_key) VALUES (1, ?) "
+    "ON CONFLICT (id) DO NOTHING",
+    "signing_key": "SELECT private_key FROM {signing_key} WHERE id = 1",
+}
+"""The statements both recorders share, rendered once per store with its table names."""
+
+TABLES = (IDEMPOTENCY_TABLE, DOCUMENTS_TABLE, CHECKPOINTS_TABLE, SIGNING_KEY_TABLE)
+
+
+def render(tables: dict[str, str], placeholder: str) -> dict[str, str]:
+    return {
+        name: sql.format(**tables).replace("?", placeholder) for name, sql in STATEMENTS.items()
+    }
+
+
 @dataclass(frozen=True)
 class StoredDocument:
     """A document's bytes, kept under their SHA-256: the hash in the event is the proof."""
@@ -113,12 +141,6 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
                 "response text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
             ).format(table)
         )
-        self._insert_idempotency = SQL(
-            "INSERT INTO {} (key, fingerprint, response) VALUES (%s, %s, %s)"
-        ).format(table)
-        self._select_idempotency = SQL(
-            "SELECT fingerprint, response FROM {} WHERE key = %s"
-        ).format(table)
         documents = SQL("{}.{}").format(
             Identifier(self.datastore.schema), Identifier(DOCUMENTS_TABLE)
         )
@@ -127,13 +149,6 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
                 "CREATE TABLE IF NOT EXISTS {} (sha256 text PRIMARY KEY, media_type text NOT NULL, "
                 "size bigint NOT NULL, content bytea NOT NULL)"
             ).format(documents)
-        )
-        self._insert_document = SQL(
-            "INSERT INTO {} (sha256, media_type, size, content) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (sha256) DO NOTHING"
-        ).format(documents)
-        self._select_document = SQL("SELECT media_type, content FROM {} WHERE sha256 = %s").format(
-            documents
         )
         checkpoints = SQL("{}.{}").format(
             Identifier(self.datastore.schema), Identifier(CHECKPOINTS_TABLE)
@@ -152,24 +167,9 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
                 "CREATE TABLE IF NOT EXISTS {} (id integer PRIMARY KEY, private_key bytea NOT NULL)"
             ).format(signing_key)
         )
-        self._checkpoint_sql = {
-            "insert": SQL(
-                "INSERT INTO {} (position, head_hash, created_at, signature, public_key) "
-                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (position) DO NOTHING"
-            ).format(checkpoints),
-            "all": SQL(
-                "SELECT position, head_hash, created_at, signature, public_key FROM {} "
-                "ORDER BY position"
-            ).format(checkpoints),
-            "latest": SQL(
-                "SELECT position, head_hash, created_at, signature, public_key FROM {} "
-                "ORDER BY position DESC LIMIT 1"
-            ).format(checkpoints),
-            "add_key": SQL(
-                "INSERT INTO {} (id, private_key) VALUES (1, %s) ON CONFLICT (id) DO NOTHING"
-            ).format(signing_key),
-            "key": SQL("SELECT private_key FROM {} WHERE id = 1").format(signing_key),
-        }
+        self._sql = render(
+            {t: Identifier(self.datastore.schema, t).as_string() for t in TABLES}, "%s"
+        )
         self._select_position = SQL(
             "SELECT notification_id FROM {}.{} WHERE originator_id = %s AND originator_version = %s"
         ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
@@ -186,12 +186,12 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
         super()._insert_events(curs, stored_events, **kwargs)
         if idempotency is not None:
             curs.execute(
-                self._insert_idempotency,
+                self._sql["insert_idempotency"],
                 (idempotency.key, idempotency.fingerprint, idempotency.to_json()),
             )
         if document is not None:
             curs.execute(
-                self._insert_document,
+                self._sql["insert_document"],
                 (document.sha256, document.media_type, len(document.content), document.content),
             )
 
@@ -215,7 +215,7 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
 
     def idempotent_response(self, key: str) -> IdempotentResponse | None:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self._select_idempotency, (key,))
+            curs.execute(self._sql["select_idempotency"], (key,))
             row = curs.fetchone()
         return None if row is None else IdempotentResponse.from_row(key, **row)
 
@@ -223,7 +223,7 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
         self, name: str, params: tuple[Any, ...] = (), *, write: bool = False
     ) -> list[Any]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self._checkpoint_sql[name], params)
+            curs.execute(self._sql[name], params)
             rows = [] if write else [tuple(r.values()) for r in curs.fetchall()]
             if write:
                 conn.commit()
@@ -231,7 +231,7 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
 
     def document(self, sha256: str) -> StoredDocument | None:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self._select_document, (sha256,))
+            curs.execute(self._sql["select_document"], (sha256,))
             row = curs.fetchone()
         return None if row is None else StoredDocument(sha256, row["media_type"], row["content"])
 
@@ -262,23 +262,13 @@ class SQLiteTenantRecorder(SQLiteApplicationRecorder):
             "private_key BLOB NOT NULL)",
         ]
 
-    _checkpoint_sql = {
-        "insert": f"INSERT INTO {CHECKPOINTS_TABLE} (position, head_hash, created_at, signature, "
-        "public_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING",
-        "all": f"SELECT position, head_hash, created_at, signature, public_key "
-        f"FROM {CHECKPOINTS_TABLE} ORDER BY position",
-        "latest": f"SELECT position, head_hash, created_at, signature, public_key "
-        f"FROM {CHECKPOINTS_TABLE} ORDER BY position DESC LIMIT 1",
-        "add_key": f"INSERT INTO {SIGNING_KEY_TABLE} (id, private_key) VALUES (1, ?) "
-        "ON CONFLICT (id) DO NOTHING",
-        "key": f"SELECT private_key FROM {SIGNING_KEY_TABLE} WHERE id = 1",
-    }
+    _sql = render({t: t for t in TABLES}, "?")
 
     def checkpoint_rows(
         self, name: str, params: tuple[Any, ...] = (), *, write: bool = False
     ) -> list[Any]:
         with self.datastore.transaction(commit=write) as c:
-            c.execute(self._checkpoint_sql[name], params)
+            c.execute(self._sql[name], params)
             return [] if write else [tuple(r) for r in c.fetchall()]
 
     def _insert_events(
@@ -293,30 +283,25 @@ class SQLiteTenantRecorder(SQLiteApplicationRecorder):
         ids = super()._insert_events(c, stored_events, **kwargs)
         if idempotency is not None:
             c.execute(
-                f"INSERT INTO {IDEMPOTENCY_TABLE} (key, fingerprint, response) VALUES (?, ?, ?)",
+                self._sql["insert_idempotency"],
                 (idempotency.key, idempotency.fingerprint, idempotency.to_json()),
             )
         if document is not None:
             c.execute(
-                f"INSERT INTO {DOCUMENTS_TABLE} (sha256, media_type, size, content) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                self._sql["insert_document"],
                 (document.sha256, document.media_type, len(document.content), document.content),
             )
         return ids
 
     def document(self, sha256: str) -> StoredDocument | None:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT media_type, content FROM {DOCUMENTS_TABLE} WHERE sha256 = ?", (sha256,)
-            )
+            c.execute(self._sql["select_document"], (sha256,))
             row = c.fetchone()
         return None if row is None else StoredDocument(sha256, row[0], bytes(row[1]))
 
     def idempotent_response(self, key: str) -> IdempotentResponse | None:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT fingerprint, response FROM {IDEMPOTENCY_TABLE} WHERE key = ?", (key,)
-            )
+            c.execute(self._sql["select_idempotency"], (key,))
             row = c.fetchone()
         return None if row is None else IdempotentResponse.from_row(key, row[0], row[1])
 

@@ -146,10 +146,7 @@ def case_summary(case: Case) -> dict[str, Any]:
 def employer_json(employer: Employer) -> dict[str, Any]:
     return {
         "id": str(employer.id),
-        "name": employer.name,
-        "kvk_number": employer.kvk_number,
-        "eigenrisicodrager_zw": employer.eigenrisicodrager_zw,
-        "eigenrisicodrager_wga": employer.eigenrisicodrager_wga,
+        **employer_fields(employer),
         "created_at": format_instant(employer.created_on),
     }
 
@@ -175,7 +172,7 @@ def feed_item(event: Any, position: int) -> dict[str, Any]:
         kind, data = "policy_changed", policy_fields(event)
         owner: dict[str, Any] = {}
     else:
-        kind, data = "employer_registered", _employer_fields(event)
+        kind, data = "employer_registered", employer_fields(event)
         owner = {"employer_id": str(event.originator_id)}
     return {
         "event_id": str(uuid5(event.originator_id, str(event.originator_version))),
@@ -195,12 +192,13 @@ def feed_item(event: Any, position: int) -> dict[str, Any]:
     }
 
 
-def _employer_fields(event: Any) -> dict[str, Any]:
+def employer_fields(employer: Any) -> dict[str, Any]:
+    """What an employer is registered with: on the aggregate and on its event alike."""
     return {
-        "name": event.name,
-        "kvk_number": event.kvk_number,
-        "eigenrisicodrager_zw": event.eigenrisicodrager_zw,
-        "eigenrisicodrager_wga": event.eigenrisicodrager_wga,
+        "name": employer.name,
+        "kvk_number": employer.kvk_number,
+        "eigenrisicodrager_zw": employer.eigenrisicodrager_zw,
+        "eigenrisicodrager_wga": employer.eigenrisicodrager_wga,
     }
 
 

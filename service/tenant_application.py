@@ -211,18 +211,6 @@ class TenantApplication(StoredApplication):
             events = [e for e in events if e.timestamp <= as_of]
         return events  # type: ignore[return-value]
 
-    def cases(
-        self, by: Actor, *, after: int, limit: int, employer_id: str | None, status: str | None
-    ) -> tuple[list[Case], int | None]:
-        def wanted(case: Case) -> bool:
-            return (
-                by.sees(case.employer_id)
-                and employer_id in (None, case.employer_id)
-                and status in (None, case.status)
-            )
-
-        return self._list(Case.Ziekmelding, after, limit, Case, wanted)
-
     # --- proof ---------------------------------------------------------------------
 
     def verify_case(self, case_id: str | UUID, by: Actor) -> Verification:
@@ -234,11 +222,14 @@ class TenantApplication(StoredApplication):
             raise NotFound
         return verify_case(str(case_id), records)
 
-    def case_ids(self) -> Iterator[tuple[str, int]]:
-        """Every case with stored events, with how many, in the order they first appear."""
+    def case_ids(self, until: int | None = None) -> Iterator[tuple[str, int]]:
+        """Every case with stored events (up to position ``until``), with how many, in the
+        order they first appear."""
         counts: dict[str, int] = {}
         after = 0
-        while page := self.recorder.select_notifications(after, 1000, inclusive_of_start=False):
+        while page := self.recorder.select_notifications(
+            after, 1000, stop=until, inclusive_of_start=False
+        ):
             for notification in page:
                 if notification.topic.startswith(CASE_TOPIC_PREFIX):
                     key = str(notification.originator_id)

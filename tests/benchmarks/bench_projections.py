@@ -66,7 +66,7 @@ def raw_read(store: object, decode: bool) -> tuple[int, float]:
 def lag_under_load(tenancy: Tenancy, slug: str, rate: float, seconds: float) -> list[float]:
     """Seconds from a command's commit until the case list has applied it."""
     app = tenancy.tenant(slug)
-    case_id = app.cases(ACTOR, after=0, limit=1, employer_id=None, status=None)[0][0].id
+    case_id = next(app.case_ids())[0]
     written: list[tuple[int, float]] = []
     applied_at: dict[int, float] = {}
     with ProjectionRunner(tenancy, poll_interval=0.2) as runner:
