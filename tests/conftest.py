@@ -141,6 +141,15 @@ def admin(operator: Api) -> Api:
 
 
 @pytest.fixture
+def admin_slug(admin: Api, tenancy: Tenancy) -> str:
+    """The tenant of the ``admin`` key, as the control plane knows it."""
+    assert admin.key is not None
+    found = tenancy.control.authenticate(admin.key)
+    assert found is not None
+    return found[0]
+
+
+@pytest.fixture
 def employer_id(admin: Api) -> str:
     answer = admin.post(
         "/v1/employers",

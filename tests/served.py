@@ -21,12 +21,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(settings: Settings, port: int, *options: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SPOORLOG_OPERATOR_KEY": OPERATOR_KEY, "SPOORLOG_ACCESS_LOG": ""}
+def cli_env(settings: Settings) -> dict[str, str]:
+    """The environment that points a `spoorlog` subprocess at the caller's own stores."""
+    env = {**os.environ, "SPOORLOG_DATA_DIR": str(settings.data_dir)}
     env.pop("SPOORLOG_DATABASE_URL", None)
     if settings.database_url:
         env["SPOORLOG_DATABASE_URL"] = settings.database_url
         env["SPOORLOG_CONTROL_SCHEMA"] = settings.control_schema
+    return env
+
+
+def start_server(settings: Settings, port: int, *options: str) -> subprocess.Popen[bytes]:
+    env = {**cli_env(settings), "SPOORLOG_OPERATOR_KEY": OPERATOR_KEY, "SPOORLOG_ACCESS_LOG": ""}
     process = subprocess.Popen(
         [
             sys.executable,

@@ -20,6 +20,7 @@ from domain.checkpoint import Checkpoint
 from service.verify_export import verify_export
 from tests.api.payloads import case_body, step_body
 from tests.conftest import Api
+from tests.served import cli_env
 
 
 def exported(api: Api) -> list[str]:
@@ -153,15 +154,14 @@ def test_checkpoints_are_signed_and_kept(admin: Api, employer_id: str) -> None:
 
 
 def test_events_removed_from_the_store_after_a_checkpoint_fail_the_export(
-    admin: Api, employer_id: str, settings: Any, tmp_path: Path
+    admin: Api, employer_id: str, settings: Any, tmp_path: Path, admin_slug: str
 ) -> None:
-    from tests.api.test_verify_api import StoredEvents, _tenant_of
+    from tests.api.test_verify_api import StoredEvents
 
     case_id = admin.post("/v1/cases", case_body(employer_id, 30)).json()["case_id"]
     admin.post(f"/v1/cases/{case_id}/notitie", step_body("notitie", 2))
     assert admin.post("/v1/checkpoints").status_code == 201
-    assert admin.key is not None
-    stored = StoredEvents(settings, _tenant_of(settings, admin.key), case_id)
+    stored = StoredEvents(settings, admin_slug, case_id)
     stored.delete(2)  # the newest event of the tenant, and its case's newest: no case chain breaks
     assert admin.get(f"/v1/cases/{case_id}/verify").json()["valid"] is True
     file = tmp_path / "after.jsonl"
@@ -169,3 +169,20 @@ def test_events_removed_from_the_store_after_a_checkpoint_fail_the_export(
     run = offline(file)
     assert run.returncode == 1
     assert "does not match the chain: the history up to it was changed" in run.stdout
+
+
+def test_spoorlog_export_writes_the_same_verifiable_history(
+    export_lines: list[str], settings: Any, admin_slug: str
+) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "service.cli", "export", "--tenant", admin_slug],
+        env=cli_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines(keepends=True)
+    assert verify_export(lines).valid
+    events = [line for line in lines if '"checkpoint"' not in line]
+    assert events == [line for line in export_lines if '"checkpoint"' not in line]

@@ -9,7 +9,6 @@ answering 500.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -24,9 +23,9 @@ import pytest
 
 from service.config import Settings
 from service.stores import schema_name
-from service.tenancy import Tenancy
 from tests.api.payloads import STEP_BODIES, case_body, day
 from tests.conftest import Api, key_of_another_employer
+from tests.served import cli_env
 
 
 class StoredEvents:
@@ -131,21 +130,11 @@ def new_case(admin: Api, employer_id: str) -> str:
 
 
 @pytest.fixture
-def case(admin: Api, employer_id: str, settings: Settings) -> tuple[str, StoredEvents]:
+def case(
+    admin: Api, employer_id: str, settings: Settings, admin_slug: str
+) -> tuple[str, StoredEvents]:
     case_id = new_case(admin, employer_id)
-    assert admin.key is not None
-    return case_id, StoredEvents(settings, _tenant_of(settings, admin.key), case_id)
-
-
-def _tenant_of(settings: Settings, key: str) -> str:
-    """The tenant an API key belongs to, as the control plane knows it."""
-    tenancy = Tenancy(settings)
-    try:
-        found = tenancy.control.authenticate(key)
-        assert found is not None
-        return found[0]
-    finally:
-        tenancy.close()
+    return case_id, StoredEvents(settings, admin_slug, case_id)
 
 
 def verified(admin: Api, case_id: str) -> dict[str, Any]:
@@ -235,13 +224,12 @@ def test_spoorlog_verify_names_the_broken_case_and_fails(
 
 
 def test_spoorlog_verify_finds_a_whole_case_removed_after_a_checkpoint(
-    admin: Api, employer_id: str, settings: Settings
+    admin: Api, employer_id: str, settings: Settings, admin_slug: str
 ) -> None:
     kept = new_case(admin, employer_id)
     removed = new_case(admin, employer_id)
     assert admin.post("/v1/checkpoints").status_code == 201
-    assert admin.key is not None
-    stored = StoredEvents(settings, _tenant_of(settings, admin.key), removed)
+    stored = StoredEvents(settings, admin_slug, removed)
     for version in range(1, 6):
         stored.delete(version)
     run = run_verify(settings, stored.slug)
@@ -253,28 +241,21 @@ def test_spoorlog_verify_finds_a_whole_case_removed_after_a_checkpoint(
 
 
 def test_spoorlog_verify_passes_a_healthy_tenant_with_events_after_its_checkpoint(
-    admin: Api, employer_id: str, settings: Settings
+    admin: Api, employer_id: str, settings: Settings, admin_slug: str
 ) -> None:
     new_case(admin, employer_id)
     assert admin.post("/v1/checkpoints").status_code == 201
     new_case(admin, employer_id)
-    assert admin.key is not None
-    run = run_verify(settings, _tenant_of(settings, admin.key))
+    run = run_verify(settings, admin_slug)
     assert run.returncode == 0, run.stdout + run.stderr
     feed = json.loads(run.stdout)["feed"]
     assert feed["problems"] == [] and feed["checkpoints"] >= 1
 
 
 def run_verify(settings: Settings, slug: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SPOORLOG_DATA_DIR": str(settings.data_dir)}
-    if settings.database_url:
-        env |= {
-            "SPOORLOG_DATABASE_URL": settings.database_url,
-            "SPOORLOG_CONTROL_SCHEMA": settings.control_schema,
-        }
     return subprocess.run(
         [sys.executable, "-m", "service.cli", "verify", "--tenant", slug],
-        env=env,
+        env=cli_env(settings),
         capture_output=True,
         text=True,
         timeout=60,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from projections.runner import ProjectionRunner, ReadModels
 from service.config import Settings
 from service.tenancy import Tenancy
 from tests.conftest import unique_slug
+from tests.served import cli_env
 
 ACTOR = Actor("test-key", "casemanager")
 
@@ -62,12 +62,7 @@ def test_every_event_is_applied_exactly_once_across_crashes(
     settings: Settings, tenancy: Tenancy
 ) -> None:
     slug = seed(tenancy, cases=30, notes=9)
-    env = {**os.environ, "SPOORLOG_DATA_DIR": str(settings.data_dir)}
-    if settings.database_url:
-        env |= {
-            "SPOORLOG_DATABASE_URL": settings.database_url,
-            "SPOORLOG_CONTROL_SCHEMA": settings.control_schema,
-        }
+    env = cli_env(settings)
     store = ReadModels(tenancy).store(slug)
     command = [sys.executable, "-m", "service.cli", "projections", "run", "--batch-size", "3"]
 

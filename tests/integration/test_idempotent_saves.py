@@ -1,0 +1,123 @@
+"""A key already answered makes the second save an integrity error, on both stores.
+
+Two retries of one request can both pass the "already answered?" check before
+either commits; the one that commits second must then fail in a way the
+command path recognises as a lost race (and answers as a replay), never as an
+operational error — which is what a conflicting insert inside PostgreSQL's
+pipeline used to look like.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+import psycopg
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from domain.access import Actor
+from service.config import Settings
+from service.recorders import IdempotentResponse
+from service.stores import schema_name
+from service.tenancy import Tenancy
+from tests.conftest import unique_slug
+
+ACTOR = Actor("key-1", "casemanager")
+
+
+def answered(key: str, case_id: str, version: int) -> IdempotentResponse:
+    return IdempotentResponse(key, "fingerprint", 201, {}, {}, (case_id, version))
+
+
+def test_saving_under_an_answered_key_is_an_integrity_error_and_stores_nothing(
+    tenancy: Tenancy,
+) -> None:
+    slug = unique_slug()
+    tenancy.create_tenant(slug, "Bureau")
+    app = tenancy.tenant(slug)
+    employer = app.register_employer(
+        ACTOR, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
+    ).aggregate
+    start = date.today() - timedelta(days=10)
+    case = app.open_case(
+        ACTOR, employer_id=str(employer.id), employee={"name": "F"}, first_sick_day=start,
+        reported_on=start,
+    ).aggregate  # fmt: skip
+    case.notitie(on=date.today(), by=ACTOR, kind="contact", text="eerste")
+    app.save(case, idempotency=answered("retry-1", str(case.id), case.version))
+
+    twin = app.repository.get(case.id)  # the second retry loads after the first committed
+    twin.notitie(on=date.today(), by=ACTOR, kind="contact", text="tweede")
+    with pytest.raises(IntegrityError):
+        app.save(twin, idempotency=answered("retry-1", str(twin.id), twin.version))
+    assert app.repository.get(case.id, version=None).version == 2
+    assert len(app.recorder.select_events(case.id)) == 2
+
+
+def test_a_twin_that_commits_the_key_while_we_wait_makes_ours_an_integrity_error(
+    tenancy: Tenancy, settings: Settings
+) -> None:
+    """The race itself: our insert waits on a twin's uncommitted key, which then commits."""
+    slug = unique_slug()
+    tenancy.create_tenant(slug, "Bureau")
+    app = tenancy.tenant(slug)
+    employer = app.register_employer(
+        ACTOR, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
+    ).aggregate
+    start = date.today() - timedelta(days=10)
+    case = app.open_case(
+        ACTOR, employer_id=str(employer.id), employee={"name": "F"}, first_sick_day=start,
+        reported_on=start,
+    ).aggregate  # fmt: skip
+    case.notitie(on=date.today(), by=ACTOR, kind="contact", text="ons verzoek")
+    outcome: list[BaseException | None] = []
+
+    with _twin_holding_key(settings, slug, "retry-2") as commit_twin:
+        saving = threading.Thread(
+            target=lambda: outcome.append(
+                _raised(lambda: app.save(case, idempotency=answered("retry-2", str(case.id), 3)))
+            )
+        )
+        saving.start()
+        time.sleep(0.5)  # our save is now waiting on the twin's key
+        commit_twin()
+        saving.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], IntegrityError), outcome
+    assert len(app.recorder.select_events(case.id)) == 1
+
+
+def _raised(action: Any) -> BaseException | None:
+    try:
+        action()
+    except BaseException as error:
+        return error
+    return None
+
+
+@contextmanager
+def _twin_holding_key(settings: Settings, slug: str, key: str) -> Iterator[Any]:
+    """Another writer inserts ``key`` in an open transaction; call the result to commit."""
+    if settings.database_url:
+        connection: Any = psycopg.connect(settings.database_url)
+        connection.execute(
+            f"INSERT INTO {schema_name(slug)}.idempotency_keys (key, fingerprint, response) "
+            "VALUES (%s, 'twin', '{}')",
+            (key,),
+        )
+    else:
+        path = settings.data_dir / "tenants" / f"{slug}.sqlite"
+        connection = sqlite3.connect(path, isolation_level="DEFERRED", check_same_thread=False)
+        connection.execute(
+            "INSERT INTO idempotency_keys (key, fingerprint, response) VALUES (?, 'twin', '{}')",
+            (key,),
+        )
+    try:
+        yield connection.commit
+    finally:
+        connection.close()
