@@ -22,10 +22,12 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from domain.access import Actor
+from domain.case import Case
 from service.config import Settings
 from service.recorders import IdempotentResponse
 from service.stores import schema_name
 from service.tenancy import Tenancy
+from service.tenant_application import TenantApplication
 from tests.conftest import unique_slug
 
 ACTOR = Actor("key-1", "casemanager")
@@ -35,9 +37,9 @@ def answered(key: str, case_id: str, version: int) -> IdempotentResponse:
     return IdempotentResponse(key, "fingerprint", 201, {}, {}, (case_id, version))
 
 
-def test_saving_under_an_answered_key_is_an_integrity_error_and_stores_nothing(
-    tenancy: Tenancy,
-) -> None:
+@pytest.fixture
+def opened(tenancy: Tenancy) -> tuple[TenantApplication, str, Case]:
+    """A tenant's application, its slug, and a case just opened in it."""
     slug = unique_slug()
     tenancy.create_tenant(slug, "Bureau")
     app = tenancy.tenant(slug)
@@ -49,6 +51,13 @@ def test_saving_under_an_answered_key_is_an_integrity_error_and_stores_nothing(
         ACTOR, employer_id=str(employer.id), employee={"name": "F"}, first_sick_day=start,
         reported_on=start,
     ).aggregate  # fmt: skip
+    return app, slug, case
+
+
+def test_saving_under_an_answered_key_is_an_integrity_error_and_stores_nothing(
+    opened: tuple[TenantApplication, str, Case],
+) -> None:
+    app, _, case = opened
     case.notitie(on=date.today(), by=ACTOR, kind="contact", text="eerste")
     app.save(case, idempotency=answered("retry-1", str(case.id), case.version))
 
@@ -61,20 +70,10 @@ def test_saving_under_an_answered_key_is_an_integrity_error_and_stores_nothing(
 
 
 def test_a_twin_that_commits_the_key_while_we_wait_makes_ours_an_integrity_error(
-    tenancy: Tenancy, settings: Settings
+    opened: tuple[TenantApplication, str, Case], settings: Settings
 ) -> None:
     """The race itself: our insert waits on a twin's uncommitted key, which then commits."""
-    slug = unique_slug()
-    tenancy.create_tenant(slug, "Bureau")
-    app = tenancy.tenant(slug)
-    employer = app.register_employer(
-        ACTOR, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
-    ).aggregate
-    start = date.today() - timedelta(days=10)
-    case = app.open_case(
-        ACTOR, employer_id=str(employer.id), employee={"name": "F"}, first_sick_day=start,
-        reported_on=start,
-    ).aggregate  # fmt: skip
+    app, slug, case = opened
     case.notitie(on=date.today(), by=ACTOR, kind="contact", text="ons verzoek")
     outcome: list[BaseException | None] = []
 
