@@ -309,6 +309,12 @@ def record_document(payload: dict[str, Any], files: dict[str, Any], case_id: str
     return _record(case_id, "document", payload, StoredDocument(digest, media_type, content))
 
 
+def _file_name(stored: StoredDocument) -> str:
+    """A download name from the hash: the uploader's own file name is not kept."""
+    extension = mimetypes.guess_extension(stored.media_type) or ".bin"
+    return f"{stored.sha256[:16]}{extension}"
+
+
 @blp.route("/cases/<case_id>/documents/<document_id>", methods=["GET"])
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
 def get_document(case_id: str, document_id: str) -> Response:
@@ -322,6 +328,6 @@ def get_document(case_id: str, document_id: str) -> Response:
         headers={
             "ETag": f'"{stored.sha256}"',
             "Repr-Digest": f"sha-256=:{base64.b64encode(bytes.fromhex(stored.sha256)).decode()}:",
-            "Cache-Control": "private, max-age=31536000, immutable",
+            "Content-Disposition": f'attachment; filename="{_file_name(stored)}"',
         },
     )

@@ -17,6 +17,7 @@ from service import (
     api_worklist,
     observability,
     problems,
+    security_headers,
 )
 from service.config import Settings
 from service.tenancy import Tenancy
@@ -67,4 +68,5 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None)
         api.register_blueprint(blueprint)
     app.register_blueprint(api_operations.blp)
     problems.register(app)
+    security_headers.register(app)
     return app

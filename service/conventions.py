@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from flask import Response, request
 from flask_smorest import Blueprint as SmorestBlueprint
-from webargs.flaskparser import FlaskParser
+from marshmallow.utils import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import BadRequest
 
+from service import input_guard
 from service.tenant_application import IdempotentRequest, Respond
 
 
@@ -26,9 +29,37 @@ class Parser(FlaskParser):
         "querystring": None,
     }
 
+    def _raw_load_json(self, req: Any) -> Any:
+        """Bodies go through the input guard: NUL, lone surrogates, depth, duplicate keys."""
+        if not is_json_request(req):
+            return missing
+        try:
+            return input_guard.loads(req.get_data(cache=True))
+        except input_guard.UnacceptableInput as error:
+            raise invalid({error.field: [error.message]}) from None
+
+    def load_querystring(self, req: Any, schema: Any) -> Any:
+        _guard(req.args.items(multi=True))
+        return super().load_querystring(req, schema)
+
+    def load_form(self, req: Any, schema: Any) -> Any:
+        _guard(req.form.items(multi=True))
+        return super().load_form(req, schema)
+
+
+def _guard(pairs: Any) -> None:
+    try:
+        input_guard.check_texts(pairs)
+    except input_guard.UnacceptableInput as error:
+        raise invalid({error.field: [error.message]}) from None
+
 
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = Parser()
+
+
+_POSITION = re.compile("[0-9]{1,18}")
+"""A version or feed position: ASCII digits that fit a 64-bit integer column."""
 
 
 def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -41,7 +72,7 @@ def cursor(value: str | None) -> int:
     """Cursors are opaque to clients; here they are a position in the store."""
     if value is None:
         return 0
-    if not value.isdigit():
+    if not _POSITION.fullmatch(value):
         raise BadRequest("The cursor in ?after= is not one this API gave out.")
     return int(value)
 
@@ -56,7 +87,7 @@ def expected_version() -> int | None:
     if header is None or header.strip() == "*":
         return None
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not _POSITION.fullmatch(value):
         raise BadRequest('If-Match must name a case version, such as "3".')
     return int(value)
 

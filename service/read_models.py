@@ -10,6 +10,7 @@ from projections.projection import Projection, active_build
 from projections.runner import ReadModels
 from projections.store import ReadModelStore
 from service import auth
+from service.conventions import invalid
 from service.errors import ProjectionBehind
 
 READ_AFTER_WRITE_WAIT = 2.0
@@ -28,12 +29,25 @@ def caught_up(kind: type[Projection], min_position: int | None) -> Projection:
     """The projection's active build, once it has applied ``min_position`` (bounded wait)."""
     read_store = store()
     deadline = time.monotonic() + READ_AFTER_WRITE_WAIT
+    head_checked = False
     while True:
         build = active_build(read_store, kind)
         if build is not None and (
             min_position is None or read_store.position(build) >= min_position
         ):
             return kind(read_store, build)
+        if min_position is not None and not head_checked:
+            head_checked = True
+            head = auth.tenant().recorder.max_notification_id() or 0
+            if min_position > head:
+                raise invalid(
+                    {
+                        "min_position": [
+                            f"The tenant's feed ends at position {head}; no command "
+                            "answered a later one."
+                        ]
+                    }
+                )
         if time.monotonic() > deadline:
             raise ProjectionBehind(kind.name)
         time.sleep(0.02)

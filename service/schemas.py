@@ -8,6 +8,7 @@ boolean), and range rules that are law live in the domain, which answers 422.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -32,8 +33,20 @@ class StrictBool(fields.Boolean):
         return value
 
 
+SANE = validate.Range(min=-1_000_000, max=1_000_000)
+"""Bounds no number of the API comes near: the rules of the law (422) apply within them."""
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+"""Legal dates outside these are typing errors; date arithmetic near year 1 or 9999 overflows."""
+MAX_ITEMS = 100
+"""No list in a request needs more (agreements, participants, reasons)."""
+
+
 class StrictNumber(fields.Float):
-    """Only JSON numbers, not strings or booleans."""
+    """Only JSON numbers, not strings or booleans, within sane bounds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", SANE)
+        super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -42,8 +55,33 @@ class StrictNumber(fields.Float):
 
 
 class StrictInt(fields.Integer):
+    """Only JSON integers, within sane bounds unless the field states its own."""
+
     def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", SANE)
         super().__init__(strict=True, **kwargs)
+
+
+class LegalDate(fields.Date):
+    """An ISO date between 1900 and 2199."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Range(min=EARLIEST, max=LATEST))
+        super().__init__(**kwargs)
+
+
+class Instant(fields.AwareDateTime):
+    """An RFC 3339 instant with its offset, between 1900 and 2199."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "validate",
+            validate.Range(
+                min=datetime(EARLIEST.year, 1, 1, tzinfo=UTC),
+                max=datetime(LATEST.year, 12, 31, 23, 59, 59, tzinfo=UTC),
+            ),
+        )
+        super().__init__(default_timezone=None, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -64,7 +102,11 @@ def free_text(required: bool = False) -> fields.String:
 
 
 def texts() -> fields.List:
-    return fields.List(text(1000, description=NO_MEDICAL), required=True)
+    return fields.List(
+        text(1000, description=NO_MEDICAL),
+        required=True,
+        validate=validate.Length(max=MAX_ITEMS),
+    )
 
 
 def one_of(*choices: str, required: bool = True) -> fields.String:
@@ -88,7 +130,9 @@ class TenantOut(Strict):
 class ApiKeyIn(Strict):
     name = text()
     role = one_of("admin", "casemanager", "employer", "auditor", "integration")
-    employer_ids = fields.List(fields.UUID(), load_default=None)
+    employer_ids = fields.List(
+        fields.UUID(), load_default=None, validate=validate.Length(max=10_000)
+    )
 
 
 class ApiKeyOut(Strict):
@@ -125,7 +169,7 @@ class EmployerOut(Strict):
 class EmployeeIn(Strict):
     name = text()
     personnel_number = text(50, required=False)
-    date_of_birth = fields.Date()
+    date_of_birth = LegalDate()
 
 
 class CaseOpenIn(Strict):
@@ -133,9 +177,9 @@ class CaseOpenIn(Strict):
 
     employer_id = fields.UUID(required=True)
     employee = fields.Nested(EmployeeIn, required=True)
-    first_sick_day = fields.Date(required=True)
-    reported_on = fields.Date(required=True)
-    expected_duration_weeks = StrictInt(load_default=None)
+    first_sick_day = LegalDate(required=True)
+    reported_on = LegalDate(required=True)
+    expected_duration_weeks = StrictInt(load_default=None, validate=validate.Range(min=0, max=520))
     work_accident = StrictBool(load_default=None)
     third_party_liable = StrictBool(load_default=None)
     vangnet = StrictBool(load_default=None, metadata={"description": "Whether, never which."})
@@ -145,12 +189,12 @@ class CaseOpenIn(Strict):
 class StepIn(Strict):
     """What every case command carries: the legal date it happened, and a note."""
 
-    occurred_on = fields.Date(required=True)
+    occurred_on = LegalDate(required=True)
     note = free_text()
 
 
 class ZiekmeldingIn(StepIn):
-    first_sick_day = fields.Date(required=True)
+    first_sick_day = LegalDate(required=True)
 
 
 class MeldingArbodienstIn(StepIn):
@@ -190,7 +234,7 @@ class BijstellingIn(StepIn):
 
 
 class EvaluatieIn(StepIn):
-    participants = fields.List(text(), required=True)
+    participants = fields.List(text(), required=True, validate=validate.Length(max=MAX_ITEMS))
     summary = free_text(required=True)
 
 
@@ -262,7 +306,9 @@ class DocumentIn(StepIn):
 class CorrectieIn(StepIn):
     event_id = fields.UUID(required=True)
     reason = free_text(required=True)
-    replacement = fields.Dict(keys=fields.String(), load_default=None)
+    replacement = fields.Dict(
+        keys=fields.String(), load_default=None, validate=validate.Length(max=MAX_ITEMS)
+    )
 
 
 class AfsluitingIn(StepIn):
@@ -468,13 +514,13 @@ class ObligationsOut(Strict):
 
 class PageArgs(Strict):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    after = fields.String(load_default=None)
+    after = fields.String(load_default=None, validate=validate.Length(max=32))
 
 
 class ReadAfterWriteArgs(Strict):
     min_position = fields.Integer(
         load_default=None,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=10**18),
         metadata={"description": "Wait (up to 2 s) until the list includes this position."},
     )
 
@@ -484,7 +530,7 @@ class FeedArgs(PageArgs, ReadAfterWriteArgs):
 
 
 class AsOfArgs(Strict):
-    as_of = fields.AwareDateTime(load_default=None, default_timezone=None)
+    as_of = Instant(load_default=None)
 
 
 class TrailArgs(AsOfArgs, ReadAfterWriteArgs):
@@ -498,7 +544,7 @@ class CaseListArgs(PageArgs, ReadAfterWriteArgs):
 
 
 class WorklistArgs(PageArgs, ReadAfterWriteArgs):
-    due_before = fields.Date(
+    due_before = LegalDate(
         load_default=None,
         metadata={
             "description": "List what is overdue or due before this date "
