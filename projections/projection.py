@@ -7,19 +7,37 @@ no build yet — or a rebuild is asked for — a new build is filled from the
 first event while the old one keeps answering, and becomes ready (is swapped
 in) once it has caught up. One older ready build is kept, so a query that
 started on it can finish; older ones are dropped.
+
+A batch that fails is split in halves until the record that fails on its own
+is found; that record is quarantined (:class:`projections.store.Quarantined`)
+and the build moves past it. A store that is unavailable is re-raised instead:
+the caller backs off and retries, and nothing is skipped.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Protocol
 
 from eventsourcing.persistence import IntegrityError, Notification
 
-from projections.store import BUILDS_TABLE, ReadModelStore, Session, StaleBatch
+from projections.store import (
+    BUILDS_TABLE,
+    QUARANTINE_TABLE,
+    Quarantined,
+    ReadModelStore,
+    Session,
+    StaleBatch,
+    error_text,
+    event_id_of,
+    store_unavailable,
+)
 
 BATCH_SIZE = 500
+log = logging.getLogger("spoorlog.projections")
 
 
 class Projection:
@@ -103,6 +121,72 @@ Progress = Callable[[int, int], None]
 """Called with (events applied so far, events to apply in all)."""
 
 
+class QuarantineReport(Protocol):
+    """A progress report that also wants to hear of every quarantined record."""
+
+    def quarantined(self, record: Quarantined) -> None: ...
+
+
+def _apply(
+    store: ReadModelStore, projection: Projection, position: int, batch: Sequence[Notification]
+) -> None:
+    prepared = projection.prepare(batch)
+    store.apply(
+        projection.build,
+        position,
+        batch[-1].id,
+        lambda session: projection.write(session, prepared),
+    )
+
+
+def _quarantine(
+    store: ReadModelStore,
+    projection: Projection,
+    position: int,
+    notification: Notification,
+    error: Exception,
+) -> Quarantined:
+    record = Quarantined(
+        projection=projection.name,
+        build=projection.build,
+        position=notification.id,
+        event_id=event_id_of(notification),
+        error_class=type(error).__name__,
+        error=error_text(error),
+        quarantined_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+    )
+    store.apply(projection.build, position, notification.id, None, quarantine=record)
+    log.warning(
+        f"record quarantined: {projection.build} passed position {notification.id} "
+        f"({record.error_class})"
+    )
+    return record
+
+
+def _apply_or_split(
+    store: ReadModelStore,
+    projection: Projection,
+    position: int,
+    batch: Sequence[Notification],
+    quarantined: list[Quarantined],
+) -> None:
+    """Apply the batch; when it fails, its halves in order, down to the record at fault."""
+    try:
+        _apply(store, projection, position, batch)
+        return
+    except StaleBatch:
+        raise
+    except Exception as error:
+        if store_unavailable(error):
+            raise
+        if len(batch) == 1:
+            quarantined.append(_quarantine(store, projection, position, batch[0], error))
+            return
+    middle = len(batch) // 2
+    _apply_or_split(store, projection, position, batch[:middle], quarantined)
+    _apply_or_split(store, projection, batch[middle - 1].id, batch[middle:], quarantined)
+
+
 def catch_up(
     store: ReadModelStore,
     projection: Projection,
@@ -111,7 +195,8 @@ def catch_up(
     progress: Progress | None = None,
     stop: Callable[[], bool] = lambda: False,
 ) -> int:
-    """Apply every event not yet applied to this build; returns how many were applied."""
+    """Apply every event not yet applied to this build; returns how many were passed
+    (applied, or quarantined because they could not be)."""
     applied = 0
     total = store.head() - store.position(projection.build)
     while not stop():
@@ -119,17 +204,17 @@ def catch_up(
         batch = store.notifications(position, batch_size)
         if not batch:
             break
-        prepared = projection.prepare(batch)
+        quarantined: list[Quarantined] = []
         try:
-            store.apply(
-                projection.build,
-                position,
-                batch[-1].id,
-                lambda session, rows=prepared: projection.write(session, rows),
-            )
+            _apply_or_split(store, projection, position, batch, quarantined)
         except StaleBatch:
             time.sleep(0.01)
             continue
+        finally:
+            for record in quarantined:  # committed, even when a later half raised
+                report = getattr(progress, "quarantined", None)
+                if report is not None:
+                    report(record)
         applied += len(batch)
         if progress is not None:
             progress(applied, max(total, applied))
@@ -149,6 +234,7 @@ def swap_in(store: ReadModelStore, kind: type[Projection], build: str) -> None:
             session.execute(
                 f"DELETE FROM {table} WHERE projection = ? AND build = ?", (kind.name, old)
             )
+            session.execute(f"DELETE FROM {store.table(QUARANTINE_TABLE)} WHERE build = ?", (old,))
 
 
 def run(store: ReadModelStore, kind: type[Projection], **options: Any) -> int:

@@ -140,24 +140,39 @@ class ProjectionRunner:
             self.wake(slug)
 
     def run_tenant(self, slug: str) -> int:
-        """Bring every projection of one tenant up to date, now, in this thread."""
+        """Bring every projection of one tenant up to date, now, in this thread.
+
+        Records a projection cannot process are quarantined by it; what is raised
+        here is the store failing, or a fault of one projection's own — the other
+        projections of the tenant are still brought up to date first.
+        """
         store = self.read_models.store(slug)
         applied = 0
+        failed: Exception | None = None
         for kind in self.projections:
-            applied += projection.run(
-                store, kind, batch_size=self.batch_size, stop=self._stopping.is_set
-            )
+            try:
+                applied += projection.run(
+                    store, kind, batch_size=self.batch_size, stop=self._stopping.is_set
+                )
+            except Exception as error:
+                failed = failed or error
+        if failed is not None:
+            raise failed
         self._checkpoint(slug)
         return applied
 
     def _checkpoint(self, slug: str) -> None:
-        """Sign the tenant's feed head every ``checkpoint_interval`` seconds, when it moved."""
+        """Sign the tenant's feed head every ``checkpoint_interval`` seconds, when it moved
+        (an empty feed is not signed: there is nothing to prove yet)."""
         now = time.monotonic()
         if (
             now - self._checkpointed.get(slug, -self.checkpoint_interval)
             >= self.checkpoint_interval
         ):
-            make_checkpoint(self.tenancy.tenant(slug), slug)
+            try:
+                make_checkpoint(self.tenancy.tenant(slug), slug)
+            except Exception:  # the read models are current; sign again next interval
+                log.exception("checkpoint failed", extra={"tenant": slug})
             self._checkpointed[slug] = now
 
     # --- threads -------------------------------------------------------------------

@@ -8,23 +8,119 @@ of the library's "only forward" check, :meth:`apply` locks the tracking row
 and checks it still holds the position the batch was read from, so two
 runners can never both apply the same events.
 
+A record a projection cannot process is *quarantined*: a row in
+``projection_quarantine`` (projection, position, event id, error, time),
+written in the transaction that moves the tracking past it, so one bad record
+never stops a tenant's read models. A store that is unavailable is another
+matter (:func:`store_unavailable`): nothing is quarantined, the runner retries.
+
 Projections write portable SQL with ``?`` placeholders and ``{table}``
 names; this module turns them into the store's dialect.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
+import psycopg
+from eventsourcing import persistence
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 TRACKING_TABLE = "projection_tracking"
 BUILDS_TABLE = "projection_builds"
+QUARANTINE_TABLE = "projection_quarantine"
+ERROR_TEXT_LIMIT = 160
+"""Characters of an error message kept in the quarantine (after sanitizing)."""
+
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    persistence.OperationalError,  # also the library's wrapping of sqlite3/psycopg's
+    persistence.InterfaceError,
+    persistence.InternalError,  # e.g. PostgreSQL "current transaction is aborted"
+    psycopg.OperationalError,  # pool timeouts (psycopg_pool.PoolTimeout) included
+    psycopg.InterfaceError,
+    psycopg.InternalError,
+    sqlite3.OperationalError,  # "database or disk is full", "unable to open", "locked"
+    sqlite3.InterfaceError,
+    sqlite3.InternalError,
+    OSError,
+    TimeoutError,
+)
+
+
+def store_unavailable(error: BaseException) -> bool:
+    """The store, not the record, failed: retry later instead of quarantining.
+
+    Errors the store raises about its own state (down, full, locked, timed out,
+    schema missing) say nothing about the record being processed; quarantining
+    on them would skip records that are fine.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, _UNAVAILABLE):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+_QUOTED = re.compile(r"b?'(?:[^'\\]|\\.)*'" + r'|b?"(?:[^"\\]|\\.)*"')
+_LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+def error_text(error: BaseException) -> str:
+    """The error's message without what could be record content, truncated.
+
+    Decode and database errors quote the offending value ('Invalid isoformat
+    string: 'Jan de Vries''); quoted parts and long numbers (a BSN) are cut.
+    """
+    text = _QUOTED.sub("'…'", str(error))
+    text = _LONG_NUMBER.sub("…", text)
+    text = " ".join(text.split())
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    if len(text) > ERROR_TEXT_LIMIT:
+        text = text[: ERROR_TEXT_LIMIT - 1] + "…"
+    return text
+
+
+def event_id_of(notification: Notification) -> str | None:
+    """The stored record's event id when it can still be read, else None."""
+    try:
+        state = json.loads(bytes(notification.state))
+        return str(UUID(str(state["event_id"])))
+    except Exception:  # a damaged record: its position identifies it
+        return None
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """A record one build of a projection could not process, and why."""
+
+    projection: str
+    build: str
+    position: int
+    event_id: str | None
+    error_class: str
+    error: str
+    quarantined_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "projection": self.projection,
+            "position": self.position,
+            "event_id": self.event_id,
+            "error": f"{self.error_class}: {self.error}" if self.error else self.error_class,
+            "quarantined_at": self.quarantined_at,
+        }
 
 
 class StaleBatch(Exception):
@@ -81,6 +177,12 @@ class ReadModelStore:
                 "generation INTEGER NOT NULL, ready INTEGER NOT NULL DEFAULT 0, "
                 "PRIMARY KEY (projection, build))"
             )
+            session.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.table(QUARANTINE_TABLE)} ("
+                "build TEXT NOT NULL, position INTEGER NOT NULL, projection TEXT NOT NULL, "
+                "event_id TEXT, error_class TEXT NOT NULL, error TEXT NOT NULL, "
+                "quarantined_at TEXT NOT NULL, PRIMARY KEY (build, position))"
+            )
 
     # --- dialect -------------------------------------------------------------------
 
@@ -117,17 +219,63 @@ class ReadModelStore:
         """A new build starts at position 0 with a tracking row to lock from the first batch on."""
         self.tracking._insert_tracking(session.cursor, Tracking(build, 0))
 
-    def apply(self, build: str, expected: int, new: int, write: Callable[[Session], None]) -> None:
-        """Run ``write`` and move ``build`` from ``expected`` to ``new``, all or nothing."""
+    def apply(
+        self,
+        build: str,
+        expected: int,
+        new: int,
+        write: Callable[[Session], None] | None,
+        *,
+        quarantine: Quarantined | None = None,
+    ) -> None:
+        """Run ``write`` (or record ``quarantine``) and move ``build`` from ``expected``
+        to ``new``, all or nothing."""
         with self.transaction() as session:
             current = self._lock_tracking(session, build)
             if current != expected:
                 raise StaleBatch(build)
-            write(session)
+            if write is not None:
+                write(session)
+            if quarantine is not None:
+                q = quarantine
+                session.execute(
+                    f"INSERT INTO {self.table(QUARANTINE_TABLE)} (build, position, projection, "
+                    "event_id, error_class, error, quarantined_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        q.build,
+                        q.position,
+                        q.projection,
+                        q.event_id,
+                        q.error_class,
+                        q.error,
+                        q.quarantined_at,
+                    ),
+                )
             try:
                 self.tracking._insert_tracking(session.cursor, Tracking(build, new))
             except IntegrityError:
                 raise StaleBatch(build) from None
+
+    def quarantined(self, build: str, limit: int | None = None) -> list[Quarantined]:
+        """The records this build skipped, newest first."""
+        rows = self.read(
+            lambda s: s.fetchall(
+                "SELECT projection, build, position, event_id, error_class, error, "
+                f"quarantined_at FROM {self.table(QUARANTINE_TABLE)} WHERE build = ? "
+                "ORDER BY position DESC" + (f" LIMIT {int(limit)}" if limit is not None else ""),
+                (build,),
+            )
+        )
+        return [Quarantined(p, b, int(n), e, c, t, a) for p, b, n, e, c, t, a in rows]
+
+    def quarantine_counts(self) -> dict[str, int]:
+        """How many records each build skipped."""
+        rows = self.read(
+            lambda s: s.fetchall(
+                f"SELECT build, COUNT(*) FROM {self.table(QUARANTINE_TABLE)} GROUP BY build"
+            )
+        )
+        return {str(b): int(n) for b, n in rows}
 
     def _lock_tracking(self, session: Session, build: str) -> int:
         """Serialize appliers of one build: lock its tracking row, then read it."""

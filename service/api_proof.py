@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Response, stream_with_context
 
+from domain.access import Role
 from service import auth, checkpoints
 from service.conventions import Blueprint, answer
-from service.errors import NotFound
+from service.errors import Conflict, NotFound
 from service.schemas import CheckpointOut
 
 blp = Blueprint("proof", __name__, url_prefix="/v1", description="Checkpoints and export")
@@ -26,9 +27,12 @@ def latest_checkpoint() -> Response:
 @blp.route("/checkpoints", methods=["POST"])
 @blp.response(201, CheckpointOut)
 def make_checkpoint() -> Response:
-    """Sign the chain's head now (auditor, admin): keep the answer as proof."""
-    auth.require(auth.actor().may_export, "Only an auditor or admin key makes checkpoints.")
+    """Sign the chain's head now (admin; auditors are read-only): keep the answer as
+    proof. 409 while the feed is empty: there is nothing to sign yet."""
+    auth.require(auth.actor().role == Role.ADMIN, "Only an admin key makes checkpoints.")
     made = checkpoints.make_checkpoint(auth.tenant(), auth.tenant_slug())
+    if made is None:
+        raise Conflict("The tenant's feed is empty: there is nothing to sign yet.")
     return answer(made.as_dict(), 201)
 
 

@@ -66,13 +66,20 @@ def latest(app: TenantApplication, slug: str) -> Checkpoint | None:
     return Checkpoint(slug, int(rows[0][0]), *rows[0][1:]) if rows else None
 
 
-def make_checkpoint(app: TenantApplication, slug: str) -> Checkpoint:
-    """Sign the chain's head as it is now; extends the latest checkpoint's chain."""
+def make_checkpoint(app: TenantApplication, slug: str) -> Checkpoint | None:
+    """Sign the chain's head as it is now; extends the latest checkpoint's chain.
+
+    None for an empty feed: a checkpoint of nothing proves nothing, and the
+    previous release's position-0 checkpoints are what made new tenants'
+    exports fail (they verify now: chain(0) is the empty chain's head).
+    """
     previous = latest(app, slug)
     position, head = (previous.position, previous.head_hash) if previous else (0, GENESIS_HASH)
     for line in feed_lines(app, after=position):
         head = link(head, line)
         position = line["position"]
+    if position == 0:
+        return None
     if previous is not None and position == previous.position:
         return previous
     checkpoint = sign(
@@ -99,10 +106,11 @@ def export(app: TenantApplication, slug: str, *, fresh: bool = True) -> Iterator
     store against the checkpoints it already has.
     """
     newest = make_checkpoint(app, slug) if fresh else None
+    until = (newest.position if newest else 0) if fresh else None  # fresh and empty: no lines
     head = GENESIS_HASH
-    for line in feed_lines(app, until=newest.position if newest else None):
+    for line in feed_lines(app, until=until):
         head = link(head, line)
         yield json.dumps({**line, "chain": head}, ensure_ascii=False) + "\n"
     for checkpoint in checkpoints(app, slug):
-        if newest is None or checkpoint.position <= newest.position:
+        if until is None or checkpoint.position <= until:
             yield json.dumps({"checkpoint": checkpoint.as_dict()}) + "\n"

@@ -52,38 +52,81 @@ def configure_logging() -> None:
     root.propagate = False
 
 
-def projection_lag(tenancy: Tenancy, read_models: ReadModels) -> list[dict[str, Any]]:
-    """Events each tenant's projections still have to apply."""
-    lags = []
-    for slug in tenancy.control.tenants():
+QUARANTINE_LISTED = 10
+"""Quarantined records /readyz lists per tenant (newest first); the counts are complete."""
+
+
+def tenant_status(read_models: ReadModels, slug: str, max_lag: int) -> dict[str, Any]:
+    """One tenant's read models: lag and quarantined records per projection.
+
+    A tenant is ready when every projection is within ``max_lag`` events; a
+    quarantined record does not make it unready (its projection moved past it),
+    but is listed so operations can repair or replay it.
+    """
+    try:
         store = read_models.store(slug)
         head = store.head()
+        counts = store.quarantine_counts()
+        projections: dict[str, dict[str, int]] = {}
+        listed: list[dict[str, Any]] = []
         for kind in PROJECTIONS:
             build = active_build(store, kind)
             behind = head - (store.position(build) if build else 0)
-            lags.append({"tenant": slug, "projection": kind.name, "lag": behind})
-    return lags
+            quarantined = counts.get(build, 0) if build else 0
+            projections[kind.name] = {"lag": behind, "quarantined": quarantined}
+            if quarantined and build:
+                listed += [q.as_dict() for q in store.quarantined(build, QUARANTINE_LISTED)]
+    except Exception as error:  # this tenant's store; the others may well answer
+        return {"ready": False, "error": f"store unreachable: {type(error).__name__}"}
+    listed.sort(key=lambda q: q["position"], reverse=True)
+    return {
+        "ready": all(p["lag"] <= max_lag for p in projections.values()),
+        "projections": projections,
+        "quarantined": listed[:QUARANTINE_LISTED],
+    }
+
+
+def tenant_statuses(tenancy: Tenancy, read_models: ReadModels, max_lag: int) -> dict[str, Any]:
+    """Every tenant's status; raises only when the tenant list itself cannot be read."""
+    return {slug: tenant_status(read_models, slug, max_lag) for slug in tenancy.control.tenants()}
 
 
 class LagCollector:
-    """Projection lag, measured when Prometheus scrapes."""
+    """Projection lag and quarantined records, measured when Prometheus scrapes."""
 
-    def __init__(self, tenancy: Tenancy, read_models: ReadModels) -> None:
+    def __init__(self, tenancy: Tenancy, read_models: ReadModels, max_lag: int = 1000) -> None:
         self.tenancy = tenancy
         self.read_models = read_models
+        self.max_lag = max_lag
 
     def collect(self) -> Any:
-        gauge = GaugeMetricFamily(
+        lag = GaugeMetricFamily(
             "spoorlog_projection_lag_events",
             "Largest projection lag over tenants",
             labels=["projection"],
         )
+        quarantined = GaugeMetricFamily(
+            "spoorlog_projection_quarantined",
+            "Records a tenant's projection could not process and passed (active build)",
+            labels=["tenant", "projection"],
+        )
+        not_ready = GaugeMetricFamily(
+            "spoorlog_tenants_not_ready",
+            "Tenants whose read models lag beyond the limit or whose store does not answer",
+        )
         worst: dict[str, int] = {}
-        for lag in projection_lag(self.tenancy, self.read_models):
-            worst[lag["projection"]] = max(worst.get(lag["projection"], 0), lag["lag"])
-        for name, lag in worst.items():
-            gauge.add_metric([name], lag)
-        yield gauge
+        unready = 0
+        for slug, status in tenant_statuses(self.tenancy, self.read_models, self.max_lag).items():
+            unready += not status["ready"]
+            for name, found in status.get("projections", {}).items():
+                worst[name] = max(worst.get(name, 0), found["lag"])
+                quarantined.add_metric([slug, name], found["quarantined"])
+        for name, behind in worst.items():
+            lag.add_metric([name], behind)
+        not_ready.add_metric([], unready)
+        yield lag
+        yield quarantined
+        yield not_ready
 
 
 def register(app: Flask, tenancy: Tenancy, read_models: ReadModels, max_lag: int) -> None:
@@ -124,25 +167,35 @@ def register(app: Flask, tenancy: Tenancy, read_models: ReadModels, max_lag: int
 
             registry = REGISTRY
         scrape = CollectorRegistry()
-        scrape.register(LagCollector(tenancy, read_models))
+        scrape.register(LagCollector(tenancy, read_models, max_lag))
         body = generate_latest(registry) + generate_latest(scrape)
         return Response(body, mimetype=CONTENT_TYPE_LATEST)
 
     @app.get("/readyz")
     def readyz() -> Response:
-        """Ready: the stores answer and every projection is within ``max_lag`` events."""
+        """Ready: this process can serve — its control plane answers. Each tenant's
+        read models are reported in ``tenants`` (lag and quarantined records per
+        projection); one tenant lagging does not take the process out of the load
+        balancer, or every tenant would drop out with it."""
         from service.conventions import answer
         from service.problems import problem
 
         try:
-            lagging = [lag for lag in projection_lag(tenancy, read_models) if lag["lag"] > max_lag]
-        except Exception as error:  # any store failure means: not ready
+            tenants = tenant_statuses(tenancy, read_models, max_lag)
+        except Exception as error:  # the control plane: nothing can be served
             return problem(503, "Service Unavailable", f"store unreachable: {type(error).__name__}")
-        if lagging:
-            names = ", ".join(
-                f"{lag['projection']} of {lag['tenant']} ({lag['lag']} events)"
-                for lag in lagging[:10]
-            )
-            response = problem(503, "Service Unavailable", f"projections lag: {names}")
-            return response
-        return answer({"status": "ready", "max_lag": max_lag})
+        lagging = [
+            f"{name} of {slug} ({found['lag']} events)"
+            for slug, status in tenants.items()
+            for name, found in status.get("projections", {}).items()
+            if found["lag"] > max_lag
+        ]
+        return answer(
+            {
+                "status": "ready",
+                "max_lag": max_lag,
+                "tenants_not_ready": sorted(s for s, t in tenants.items() if not t["ready"]),
+                "lagging": lagging[:10],
+                "tenants": tenants,
+            }
+        )

@@ -45,13 +45,15 @@ def test_interactive_documentation_is_served(server: str) -> None:
     assert answer.status_code == 200 and "swagger" in answer.text.lower()
 
 
-def test_readiness_names_a_lagging_projection_until_it_catches_up(
+def test_readiness_names_a_lagging_tenant_until_it_catches_up_and_stays_200(
     admin: Api,
+    admin_slug: str,
     case_id: str,
     runner,
     tenancy,
     settings,  # type: ignore[no-untyped-def]
 ) -> None:
+    """A lagging tenant is reported per tenant; the process stays in the load balancer."""
     import threading
     from dataclasses import replace
 
@@ -67,16 +69,28 @@ def test_readiness_names_a_lagging_projection_until_it_catches_up(
     http = make_server("127.0.0.1", 0, strict, threaded=True)
     threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     probe = Api(f"http://127.0.0.1:{http.server_port}")
+
+    def tenant() -> dict:  # type: ignore[type-arg]
+        answer = probe.get("/readyz")
+        assert answer.status_code == 200, answer.text
+        return answer.json()["tenants"][admin_slug]
+
     try:
-        lagging = probe.get("/readyz")
-        assert lagging.status_code == 503
-        assert "case_list" in lagging.json()["detail"]
+        lagging = probe.get("/readyz").json()
+        assert lagging["status"] == "ready" and lagging["max_lag"] == 0
+        assert lagging["tenants_not_ready"] == [admin_slug]
+        assert any(line.startswith(f"case_list of {admin_slug}") for line in lagging["lagging"])
+        assert tenant()["ready"] is False
+        assert tenant()["projections"]["case_list"]["lag"] >= 3
         with ProjectionRunner(tenancy, poll_interval=0.05):
             for _ in range(100):
-                if probe.get("/readyz").status_code == 200:
+                if tenant()["ready"]:
                     break
                 time.sleep(0.05)
-            assert probe.get("/readyz").status_code == 200
+            status = tenant()
+            assert status["ready"] is True
+            assert status["projections"]["case_list"] == {"lag": 0, "quarantined": 0}
+            assert status["quarantined"] == []
     finally:
         http.shutdown()
 
@@ -91,6 +105,7 @@ def test_metrics_count_requests_events_and_projection_lag(admin: Api, case_id: s
     assert "spoorlog_http_request_duration_seconds_bucket" in text
     assert "spoorlog_events_appended_total" in text
     assert 'spoorlog_projection_lag_events{projection="case_list"}' in text
+    assert "spoorlog_tenants_not_ready" in text
 
 
 def test_request_logs_are_json_with_ids_and_no_case_content(admin: Api, employer_id: str) -> None:
