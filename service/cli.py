@@ -288,6 +288,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from domain.errors import DomainError
     from service.errors import Conflict, NotFound
+    from service.stores import StoreUnavailable, store_unavailable
 
     args = parser().parse_args(argv)
     try:
@@ -295,6 +296,13 @@ def main(argv: list[str] | None = None) -> int:
     except (DomainError, Conflict, NotFound) as error:
         print(f"spoorlog: {type(error).__name__}: {str(error) or 'not found'}", file=sys.stderr)
         return 2
+    except Exception as error:
+        # A store that is down, unreachable or misnamed is a message, not a traceback.
+        if not store_unavailable(error):
+            raise
+        reason = error if isinstance(error, StoreUnavailable) else f"store unavailable: {error}"
+        print(f"spoorlog: {reason}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -17,6 +17,9 @@ class Settings:
     pool_max: int = 10
     """The most PostgreSQL connections one process holds, whatever the number of tenants."""
     pool_timeout: float = 10.0
+    store_timeout: float = 5.0
+    """Seconds a request may wait on an unavailable store before it answers 503: the pool
+    wait (at most ``pool_timeout``), connecting, a statement, and SQLite's lock wait."""
     application_name: str = "spoorlog"
     control_schema: str = "spoorlog_control"
     """The PostgreSQL schema of the control plane (tenants, keys)."""
@@ -37,6 +40,7 @@ class Settings:
             pool_min=int(env.get("SPOORLOG_POOL_MIN", "2")),
             pool_max=int(env.get("SPOORLOG_POOL_MAX", "10")),
             pool_timeout=float(env.get("SPOORLOG_POOL_TIMEOUT", "10")),
+            store_timeout=float(env.get("SPOORLOG_STORE_TIMEOUT", "5")),
             application_name=env.get("SPOORLOG_APPLICATION_NAME", "spoorlog"),
             control_schema=env.get("SPOORLOG_CONTROL_SCHEMA", "spoorlog_control"),
             max_projection_lag=int(env.get("SPOORLOG_MAX_PROJECTION_LAG", "1000")),

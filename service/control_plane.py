@@ -6,6 +6,10 @@ the audit record (DESIGN.md, decision 4).
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -17,12 +21,32 @@ from service.errors import Conflict, NotFound
 from service.stored_application import StoredApplication
 from service.stores import CONTROL, Stores
 
+T = TypeVar("T")
+
 
 class ControlPlane(StoredApplication):
     name = "control"
 
-    def __init__(self, stores: Stores) -> None:
+    def __init__(self, stores: Stores, *, retries: int = 50) -> None:
         super().__init__(stores, CONTROL)
+        self.retries = retries
+        """How often a key command is tried again after losing a race on the tenant or key."""
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        """Run ``attempt`` (load, decide, save) again when a concurrent command saved first.
+
+        Issuing two keys at once both append to the tenant; revoking one key twice
+        both append to the key: the loser's save conflicts on the aggregate's
+        version, and a fresh load sees the winner's event.
+        """
+        for tried in range(1, self.retries + 1):
+            try:
+                return attempt()
+            except IntegrityError:
+                if tried == self.retries:
+                    raise Conflict("the tenant's keys kept changing; try again") from None
+                time.sleep(random.uniform(0.002, 0.01) * tried)
+        raise AssertionError("unreachable")
 
     def create_tenant(self, slug: str, name: str, *, by: str = "operator") -> tuple[Tenant, str]:
         """Register a bureau and issue its first admin key (shown once)."""
@@ -60,23 +84,30 @@ class ControlPlane(StoredApplication):
     def issue_key(
         self, slug: str, *, name: str, role: str, employer_ids: list[str] | None, by: str
     ) -> tuple[ApiKey, str]:
-        tenant = self.tenant(slug)
-        key, plain = ApiKey.issue(
-            tenant=slug, name=name, role=role, employer_ids=employer_ids, by=by
-        )
-        tenant.key_issued(str(key.id))
-        self.save(tenant, key)
-        return key, plain
+
+        def attempt() -> tuple[ApiKey, str]:
+            tenant = self.tenant(slug)
+            key, plain = ApiKey.issue(
+                tenant=slug, name=name, role=role, employer_ids=employer_ids, by=by
+            )
+            tenant.key_issued(str(key.id))
+            self.save(tenant, key)
+            return key, plain
+
+        return self._retrying(attempt)
 
     def keys(self, slug: str) -> list[ApiKey]:
         return [self.repository.get(UUID(k)) for k in self.tenant(slug).key_ids]
 
     def revoke_key(self, slug: str, key_id: str, *, by: str) -> ApiKey:
-        key = self.key(slug, key_id)
-        if not key.revoked:
-            key.revoke(by=by)
-            self.save(key)
-        return key
+        def attempt() -> ApiKey:
+            key = self.key(slug, key_id)
+            if not key.revoked:
+                key.revoke(by=by)
+                self.save(key)
+            return key
+
+        return self._retrying(attempt)
 
     def key(self, slug: str, key_id: str) -> ApiKey:
         try:

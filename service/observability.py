@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import time
 import uuid
@@ -183,7 +184,13 @@ def register(app: Flask, tenancy: Tenancy, read_models: ReadModels, max_lag: int
         try:
             tenants = tenant_statuses(tenancy, read_models, max_lag)
         except Exception as error:  # the control plane: nothing can be served
-            return problem(503, "Service Unavailable", f"store unreachable: {type(error).__name__}")
+            return problem(
+                503,
+                "Service Unavailable",
+                f"store unreachable: {type(error).__name__}",
+                slug="store-unavailable",
+                headers={"Retry-After": str(max(1, math.ceil(tenancy.settings.store_timeout)))},
+            )
         lagging = [
             f"{name} of {slug} ({found['lag']} events)"
             for slug, status in tenants.items()

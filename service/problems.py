@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import math
+import sqlite3
 from typing import Any
 
-from flask import Flask, Response, json
+import psycopg
+from eventsourcing.persistence import PersistenceError
+from flask import Flask, Response, current_app, json
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import DomainError
@@ -19,6 +23,7 @@ from service.errors import (
     ProjectionBehind,
     Replay,
 )
+from service.stores import store_unavailable
 
 log = logging.getLogger("spoorlog.http")
 PROBLEM_TYPE = "https://spoorlog.nl/problems/"
@@ -62,6 +67,22 @@ def _field_errors(data: Any) -> dict[str, Any] | None:
         else:
             flat[location] = errors
     return flat
+
+
+def retry_after(store_timeout: float) -> str:
+    """Seconds a client should wait before retrying after the store was unavailable."""
+    return str(max(1, math.ceil(store_timeout)))
+
+
+def store_unavailable_problem(store_timeout: float) -> Response:
+    return problem(
+        503,
+        "Service Unavailable",
+        "The store is unavailable; retry after the time in Retry-After. Retry a write "
+        "with the same Idempotency-Key, so that it is recorded once.",
+        slug="store-unavailable",
+        headers={"Retry-After": retry_after(store_timeout)},
+    )
 
 
 def register(app: Flask) -> None:
@@ -134,6 +155,16 @@ def register(app: Flask) -> None:
         response.headers.update(stored.headers)
         response.headers["Idempotent-Replayed"] = "true"
         return response
+
+    @app.errorhandler(PersistenceError)
+    @app.errorhandler(psycopg.Error)
+    @app.errorhandler(sqlite3.Error)
+    def store_error(error: Exception) -> Response:
+        """503 when the store is down, full, locked or too slow; anything else is a bug."""
+        if not store_unavailable(error):
+            return bug(error)
+        log.warning("store unavailable: %s: %s", type(error).__name__, error)
+        return store_unavailable_problem(current_app.extensions["spoorlog"].settings.store_timeout)
 
     @app.errorhandler(Exception)
     def bug(error: Exception) -> Response:

@@ -40,6 +40,7 @@ from service.metrics import EVENTS_APPENDED
 from service.recorders import IdempotentResponse, StoredDocument
 from service.representations import event_json
 from service.stored_application import StoredApplication
+from service.stores import store_unavailable
 
 A = TypeVar("A", bound=Aggregate)
 Respond = Callable[[Any, list[Any]], tuple[int, dict[str, Any], dict[str, str]]]
@@ -289,11 +290,11 @@ class TenantApplication(StoredApplication):
                 )
             try:
                 recordings = self.save(aggregate, idempotency=stored, document=document)
-            except OperationalError:
+            except OperationalError as error:
                 # On PostgreSQL a twin request that recorded first makes our idempotency
                 # insert fail inside the library's pipeline, which reports it as an
                 # aborted pipeline rather than an integrity error: answer as the twin did.
-                if idempotency is None:
+                if idempotency is None or store_unavailable(error):
                     raise
                 self._replay_if_answered(idempotency)
                 raise
