@@ -11,7 +11,7 @@ from service import auth
 from service.conventions import Blueprint, answer
 from service.errors import NotFound
 from service.representations import key_json
-from service.schemas import ApiKeyIn, ApiKeyOut, TenantIn, TenantOut
+from service.schemas import ApiKeyIn, ApiKeyOut, ApiKeyPage, TenantIn, TenantOut
 
 platform = Blueprint(
     "platform", __name__, url_prefix="/v1/platform", description="Platform operation"
@@ -60,6 +60,7 @@ def issue_key(payload: dict[str, Any]) -> Response:
 
 
 @keys.route("", methods=["GET"])
+@keys.response(200, ApiKeyPage)
 def list_keys() -> Response:
     """Every key of the tenant, revoked ones included (access is part of the record)."""
     _may_manage_keys()

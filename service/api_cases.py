@@ -42,10 +42,12 @@ from service.schemas import (
     STEP_SCHEMAS,
     AsOfArgs,
     AuditTrailOut,
+    CaseEventsOut,
     CaseListArgs,
     CaseOpenedOut,
     CaseOpenIn,
     CaseOut,
+    CasePage,
     DocumentIn,
     EventOut,
     ObligationsOut,
@@ -99,6 +101,7 @@ def open_case(payload: dict[str, Any]) -> Response:
 
 @blp.route("/cases", methods=["GET"])
 @blp.arguments(CaseListArgs, location="query")
+@blp.response(200, CasePage)
 def list_cases(args: dict[str, Any]) -> Response:
     """Cases of the tenant (or of the key's employers) in the order they were opened."""
     after = cursor(args["after"])
@@ -117,7 +120,10 @@ def list_cases(args: dict[str, Any]) -> Response:
             risk=args.get("risk"),
         )
     )
-    cases = [{**item, **case_clock(periods_from_json(item.pop("_periods")), now)} for item in items]
+    cases = []
+    for item in items:
+        periods = periods_from_json(item.pop("_periods"))
+        cases.append({**item, **case_clock(periods, now)})
     return answer(page(cases, next_cursor))
 
 
@@ -214,6 +220,7 @@ class CaseEventsArgs(AsOfArgs, PageArgs):
 
 @blp.route("/cases/<case_id>/events", methods=["GET"])
 @blp.arguments(CaseEventsArgs, location="query")
+@blp.response(200, CaseEventsOut)
 def get_case_events(args: dict[str, Any], case_id: str) -> Response:
     """The raw events of the case, oldest first; ``after`` is a case version."""
     events = auth.tenant().case_events(case_id, auth.actor(), as_of=args["as_of"])

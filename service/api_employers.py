@@ -9,7 +9,7 @@ from flask import Response
 from service import auth
 from service.conventions import Blueprint, answer, cursor, idempotency, page, with_position
 from service.representations import employer_json
-from service.schemas import EmployerIn, EmployerOut, PageArgs
+from service.schemas import EmployerIn, EmployerOut, EmployerPage, PageArgs
 
 blp = Blueprint("employers", __name__, url_prefix="/v1/employers", description="Employers")
 blp.before_request(auth.authenticate)
@@ -34,6 +34,7 @@ def register_employer(payload: dict[str, Any]) -> Response:
 
 @blp.route("", methods=["GET"])
 @blp.arguments(PageArgs, location="query")
+@blp.response(200, EmployerPage)
 def list_employers(args: dict[str, Any]) -> Response:
     employers, next_cursor = auth.tenant().employers(
         auth.actor(), after=cursor(args["after"]), limit=args["limit"]

@@ -16,7 +16,7 @@ from domain.case import Case
 from service import auth
 from service.conventions import Blueprint, answer, cursor, page
 from service.representations import feed_item
-from service.schemas import FeedArgs
+from service.schemas import EventPage, FeedArgs
 from service.tenant_application import Damaged
 
 blp = Blueprint("events", __name__, url_prefix="/v1/events", description="The tenant's event feed")
@@ -25,6 +25,7 @@ blp.before_request(auth.authenticate)
 
 @blp.route("", methods=["GET"])
 @blp.arguments(FeedArgs, location="query")
+@blp.response(200, EventPage)
 def feed(args: dict[str, Any]) -> Response:
     """Events after ``after`` (a position), oldest first. ``min_position`` is always met:
     the feed is the log itself."""

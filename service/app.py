@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_smorest import Api
 
 from projections.runner import ReadModels
 from service import (
@@ -20,6 +19,7 @@ from service import (
     security_headers,
 )
 from service.config import Settings
+from service.conventions import Api
 from service.tenancy import Tenancy
 
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import http
 import json
 import re
 from typing import Any
 
 from flask import Response, request
+from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
+from flask_smorest.utils import prepare_response
 from marshmallow.utils import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import BadRequest
 
 from service import input_guard
+from service.schemas import ProblemOut
 from service.tenant_application import IdempotentRequest, Respond
 
 
@@ -56,6 +60,26 @@ def _guard(pairs: Any) -> None:
 
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = Parser()
+
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Api(SmorestApi):
+    """The OpenAPI document says what errors really are: RFC 9457 problems, 4xx and 5xx."""
+
+    ERROR_SCHEMA = ProblemOut
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = ProblemOut
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "A problem (RFC 9457)", "schema": ProblemOut}
+        prepare_response(default, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
 _POSITION = re.compile("[0-9]{1,18}")

@@ -161,6 +161,7 @@ class EmployerOut(Strict):
     eigenrisicodrager_zw = fields.Boolean()
     eigenrisicodrager_wga = fields.Boolean()
     created_at = fields.String()
+    position = fields.Integer(metadata={"description": "Where it was recorded (on creation)."})
 
 
 # --- cases -------------------------------------------------------------------------
@@ -357,9 +358,39 @@ def replacement_schema(event_type: str) -> Schema:
 # --- responses ---------------------------------------------------------------------
 
 
+class ProblemOut(Strict):
+    """RFC 9457 problem details: every 4xx and 5xx answer of the API."""
+
+    type = fields.String(metadata={"description": "A URI naming the kind of problem."})
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String(metadata={"description": "What went wrong, for a person."})
+    errors = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "Messages by field (a path such as employee.name)."},
+    )
+
+
+def page_of(item: type[Schema], name: str) -> type[Schema]:
+    """The shape of a cursor-paginated list of ``item``."""
+    return Strict.from_dict(
+        {
+            "items": fields.List(fields.Nested(item)),
+            "next": fields.String(
+                allow_none=True,
+                metadata={"description": "The cursor of the next page (?after=); null at the end."},
+            ),
+        },
+        name=name,
+    )
+
+
 class EventOut(Strict):
     event_id = fields.String()
-    case_id = fields.String()
+    case_id = fields.String(
+        allow_none=True, metadata={"description": "null for an event of the tenant (feed)."}
+    )
+    employer_id = fields.String(metadata={"description": "Feed: an employer's registration."})
     type = fields.String()
     version = fields.Integer(metadata={"description": "The case's version after this event."})
     schema_version = fields.Integer()
@@ -368,8 +399,8 @@ class EventOut(Strict):
     actor = fields.String()
     role = fields.String()
     data = fields.Dict()
-    prev_hash = fields.String()
-    hash = fields.String()
+    prev_hash = fields.String(allow_none=True)
+    hash = fields.String(allow_none=True, metadata={"description": "null outside a case chain."})
     position = fields.Integer(
         metadata={"description": "Where the tenant's store recorded it (command answers only)."}
     )
@@ -387,6 +418,10 @@ class CaseOut(Strict):
     status = fields.String()
     first_sick_day = fields.Date()
     reported_on = fields.Date()
+    expected_duration_weeks = fields.Integer(allow_none=True)
+    work_accident = fields.Boolean(allow_none=True)
+    third_party_liable = fields.Boolean(allow_none=True)
+    vangnet = fields.Boolean(allow_none=True)
     sick_days = fields.Integer()
     week = fields.Integer()
     track = fields.Integer()
@@ -571,3 +606,13 @@ class WorklistOut(Strict):
     due_before = fields.Date()
     items = fields.List(fields.Nested(WorklistItemOut))
     next = fields.String(allow_none=True)
+
+
+ApiKeyPage = page_of(ApiKeyOut, "ApiKeyPage")
+EmployerPage = page_of(EmployerOut, "EmployerPage")
+CasePage = page_of(CaseOut, "CasePage")
+EventPage = page_of(EventOut, "EventPage")
+
+
+class CaseEventsOut(EventPage):  # type: ignore[misc, valid-type]
+    case_id = fields.String()
