@@ -20,10 +20,11 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from eventsourcing.persistence import IntegrityError, Notification
 
+from domain.hashchain import format_instant
 from projections.store import (
     BUILDS_TABLE,
     QUARANTINE_TABLE,
@@ -121,12 +122,6 @@ Progress = Callable[[int, int], None]
 """Called with (events applied so far, events to apply in all)."""
 
 
-class QuarantineReport(Protocol):
-    """A progress report that also wants to hear of every quarantined record."""
-
-    def quarantined(self, record: Quarantined) -> None: ...
-
-
 def _apply(
     store: ReadModelStore, projection: Projection, position: int, batch: Sequence[Notification]
 ) -> None:
@@ -153,7 +148,7 @@ def _quarantine(
         event_id=event_id_of(notification),
         error_class=type(error).__name__,
         error=error_text(error),
-        quarantined_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        quarantined_at=format_instant(datetime.now(UTC)),
     )
     store.apply(projection.build, position, notification.id, None, quarantine=record)
     log.warning(
@@ -196,7 +191,8 @@ def catch_up(
     stop: Callable[[], bool] = lambda: False,
 ) -> int:
     """Apply every event not yet applied to this build; returns how many were passed
-    (applied, or quarantined because they could not be)."""
+    (applied, or quarantined because they could not be). A ``progress`` with a
+    ``quarantined(record)`` method hears of each quarantined record."""
     applied = 0
     total = store.head() - store.position(projection.build)
     while not stop():
