@@ -26,6 +26,8 @@ def latest_checkpoint() -> Response:
 
 @blp.route("/checkpoints", methods=["POST"])
 @blp.response(201, CheckpointOut)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(409, response="CONFLICT")
 def make_checkpoint() -> Response:
     """Sign the chain's head now (admin; auditors are read-only): keep the answer as
     proof. 409 while the feed is empty: there is nothing to sign yet."""
@@ -37,7 +39,12 @@ def make_checkpoint() -> Response:
 
 
 @blp.route("/export", methods=["GET"])
-@blp.response(200, {"type": "string"}, content_type="application/x-ndjson")
+@blp.response(
+    200,
+    {"type": "array", "items": {"type": "object"}},
+    content_type="application/x-ndjson",
+    description="JSON Lines: one object a line (feed lines, then checkpoints).",
+)
 def export() -> Response:
     """Every event of the tenant as JSON Lines with positions, hashes and the tenant
     chain, then the checkpoints (auditor, admin). Streamed; check it offline with
