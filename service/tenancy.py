@@ -7,7 +7,7 @@ import threading
 from domain.access import Tenant
 from service.config import Settings
 from service.control_plane import ControlPlane
-from service.stores import Stores, open_stores, retry_setup
+from service.stores import Stores, StoreUnavailable, open_stores, retry_setup
 from service.tenant_application import TenantApplication
 
 
@@ -25,7 +25,11 @@ class Tenancy:
         """The tenant's Application; its store is created at first use, at runtime."""
         app = self._tenants.get(slug)
         if app is None:
-            with self._lock:
+            # Bounded: while the store is down, requests for tenants not yet opened must
+            # not queue here behind each other's store timeouts.
+            if not self._lock.acquire(timeout=self.settings.store_timeout):
+                raise StoreUnavailable(f"opening the store of tenant {slug} takes too long")
+            try:
                 app = self._tenants.get(slug)
                 if app is None:
                     app = retry_setup(
@@ -34,6 +38,8 @@ class Tenancy:
                         )
                     )
                     self._tenants[slug] = app
+            finally:
+                self._lock.release()
         return app
 
     def create_tenant(self, slug: str, name: str, *, by: str = "operator") -> tuple[Tenant, str]:
