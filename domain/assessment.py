@@ -22,6 +22,8 @@ class Assessment:
     obligations: list[Obligation]
     risk: Risk
     reintegration: ReintegrationResult
+    recorded_late: frozenset[str] = frozenset()
+    """The ids of the events recorded late by the bureau's policy (UWV weighs them lighter)."""
 
 
 def assess(facts: list[Fact], today: date, policy: Policy | None = None) -> Assessment:
@@ -37,6 +39,7 @@ def _judge(plan: Schedule, facts: list[Fact], today: date) -> Assessment:
         obligations=obligations,
         risk=loonsanctie_risk(obligations, plan.recorded_late_facts),
         reintegration=reintegration_result(facts),
+        recorded_late=frozenset(f.event_id for f in plan.recorded_late_facts),
     )
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain.case import Fact, event_class_of, legal_date
+from domain.case import Fact, legal_date
 from domain.obligations import MET_LATE, OVERDUE, Obligation
+from domain.steps.catalogue import step_of
 
 LOW, MEDIUM, HIGH = "low", "medium", "high"
 LEVELS = (LOW, MEDIUM, HIGH)
@@ -90,7 +91,7 @@ def _missed_evaluations(missed: list[Obligation]) -> str:
 
 def _recorded_late(fact: Fact) -> str:
     recorded_on = legal_date(fact.recorded_at)
-    label = event_class_of(fact).label
+    label = step_of(fact).label
     return (
         f"{label} pas {_days(fact.occurred_on, recorded_on)} na dato vastgelegd "
         f"(gebeurd {fact.occurred_on}, vastgelegd {recorded_on}); "

@@ -4,7 +4,9 @@ Each entry's sentence is judged with what the case knew when the event was
 recorded — its facts up to that event and the bureau's policy in force then —
 so the trail reads as the file was kept, and an entry never changes
 afterwards, like the event it describes. Later corrections are entries of
-their own that name the event they correct.
+their own that name the event they correct; each keeps the corrected event's
+sentence as it reads after the correction, which the trail shows in place of
+the original (kept beside it) from the moment the correctie was recorded.
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ from projections.store import Session
 
 COLUMNS = (
     "case_id, version, event_id, type, occurred_on, recorded_at, recorded_late, actor, role, "
-    "summary_nl, hash, corrects"
+    "summary_nl, hash, corrects, corrected_occurred_on, corrected_summary_nl"
 )
 
 
 class AuditTrail(Projection):
     name = "audit_trail"
-    version = 1
+    version = 2
+    """2: a correctie keeps the corrected event's date and sentence as they now read."""
     tables = ("entries",)
 
     def create(self, session: Session) -> None:
@@ -43,6 +46,7 @@ class AuditTrail(Projection):
             "type TEXT NOT NULL, occurred_on TEXT NOT NULL, recorded_at TEXT NOT NULL, "
             "recorded_late INTEGER NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, "
             "summary_nl TEXT NOT NULL, hash TEXT NOT NULL, corrects TEXT, "
+            "corrected_occurred_on TEXT, corrected_summary_nl TEXT, "
             "PRIMARY KEY (case_id, version))"
         )
 
@@ -72,6 +76,7 @@ class AuditTrail(Projection):
     def _entry(case: Case, event: Any, policy: Policy) -> tuple[Any, ...]:
         fact = case.facts[-1]
         judged = assess(case.facts, legal_date(event.timestamp), policy)
+        corrected = case.find(event.data["event_id"]) if fact.type == "correctie" else None
         return (
             str(case.id),
             fact.version,
@@ -84,14 +89,16 @@ class AuditTrail(Projection):
             fact.role,
             summary_nl(fact, case.facts, judged.obligations),
             event.hash,
-            event.data.get("event_id") if fact.type == "correctie" else None,
+            corrected.event_id if corrected else None,
+            corrected.occurred_on.isoformat() if corrected else None,
+            summary_nl(corrected, case.facts, judged.obligations) if corrected else None,
         )
 
     def write(self, session: Session, prepared: list[tuple[Any, ...]]) -> None:
         if prepared:
             session.executemany(
                 f"INSERT INTO {self.table('entries')} ({COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 prepared,
             )
 
@@ -110,12 +117,22 @@ class AuditTrail(Projection):
         )
         names = [c.strip() for c in COLUMNS.split(",")]
         entries = [dict(zip(names, row, strict=True)) for row in rows]
-        corrected: dict[str, list[str]] = {}
+        by_id = {entry["event_id"]: entry for entry in entries}
         for entry in entries:
             entry["recorded_late"] = bool(entry["recorded_late"])
-            if entry["corrects"]:
-                corrected.setdefault(entry["corrects"], []).append(entry["event_id"])
+            entry["corrected_by"] = []
+            entry["original"] = None
+        for correctie in entries:
+            target = by_id.get(correctie["corrects"] or "")
+            if target is None:
+                continue
+            target["corrected_by"].append(correctie["event_id"])
+            target["original"] = target["original"] or {
+                "occurred_on": target["occurred_on"],
+                "summary_nl": target["summary_nl"],
+            }
+            target["occurred_on"] = correctie["corrected_occurred_on"]
+            target["summary_nl"] = correctie["corrected_summary_nl"]
         for entry in entries:
-            entry["corrected_by"] = corrected.get(entry["event_id"], [])
-            del entry["case_id"]
+            del entry["case_id"], entry["corrected_occurred_on"], entry["corrected_summary_nl"]
         return entries

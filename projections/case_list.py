@@ -23,7 +23,8 @@ from service.representations import case_summary, iso_date, periods_json
 
 class CaseList(CaseProjection):
     name = "case_list"
-    version = 2
+    version = 3
+    """3: a search column (employee name and personnel number) for ``?q=``."""
     tables = ("cases",)
 
     def create(self, session: Session) -> None:
@@ -32,7 +33,7 @@ class CaseList(CaseProjection):
             "case_id TEXT PRIMARY KEY, position BIGINT NOT NULL UNIQUE, employer_id TEXT NOT NULL, "
             "status TEXT NOT NULL, version INTEGER NOT NULL, summary TEXT NOT NULL, "
             "periods TEXT NOT NULL, events INTEGER NOT NULL, "
-            "medium_from TEXT, high_from TEXT)"
+            "medium_from TEXT, high_from TEXT, search TEXT NOT NULL)"
         )
 
     def prepare_cases(self, touched: list[Touched], policy: Policy) -> list[tuple[Any, ...]]:
@@ -53,6 +54,7 @@ class CaseList(CaseProjection):
                     found.events,
                     iso_date(outlook.medium_from),
                     iso_date(outlook.high_from),
+                    searchable(case.employee),
                 )
             )
         return rows
@@ -62,12 +64,13 @@ class CaseList(CaseProjection):
             session.executemany(
                 f"INSERT INTO {self.table('cases')} AS existing "
                 "(case_id, position, employer_id, status, version, summary, periods, events, "
-                "medium_from, high_from) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET "
+                "medium_from, high_from, search) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET "
                 "employer_id = excluded.employer_id, status = excluded.status, "
                 "version = excluded.version, summary = excluded.summary, "
                 "periods = excluded.periods, events = existing.events + excluded.events, "
-                "medium_from = excluded.medium_from, high_from = excluded.high_from",
+                "medium_from = excluded.medium_from, high_from = excluded.high_from, "
+                "search = excluded.search",
                 prepared,
             )
 
@@ -82,6 +85,7 @@ class CaseList(CaseProjection):
         visible: frozenset[str] | None = None,
         status: str | None = None,
         risk: str | None = None,
+        q: str | None = None,
     ) -> tuple[list[dict[str, Any]], int | None]:
         """One page of cases in the order they were opened; cursor = opening position.
 
@@ -93,6 +97,9 @@ class CaseList(CaseProjection):
         if status is not None:
             where.append("status = ?")
             params.append(status)
+        if q:
+            where.append("search LIKE ? ESCAPE '\\'")
+            params.append(f"%{_escaped(q.casefold())}%")
         if risk is not None:
             condition, values = _RISK_CONDITIONS[risk]
             where.append(condition)
@@ -112,6 +119,15 @@ class CaseList(CaseProjection):
         ]
         more = len(rows) > limit
         return items, (int(rows[limit - 1][0]) if more else None)
+
+
+def searchable(employee: dict[str, Any]) -> str:
+    """What ``?q=`` matches: the employee's name and personnel number, case-folded."""
+    return " ".join(str(employee.get(k) or "") for k in ("name", "personnel_number")).casefold()
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 _RISK_CONDITIONS = {

@@ -9,18 +9,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response, request
-from marshmallow import Schema, ValidationError, fields
+from flask_smorest.fields import Upload
+from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from domain.case import Case, legal_date
 from domain.errors import DomainError
 from domain.hashchain import format_instant
+from domain.steps.catalogue import step_of
 from projections.audit_trail import AuditTrail
 from projections.case_list import CaseList
 from service import auth, read_models, trail_document
+from service.case_file import case_file, with_names
 from service.conventions import (
     Blueprint,
     answer,
+    answer_as,
     cursor,
     expected_version,
     idempotency,
@@ -39,23 +43,20 @@ from service.representations import (
     verification_json,
 )
 from service.schemas import (
-    STEP_SCHEMAS,
     AsOfArgs,
     AuditTrailOut,
     CaseEventsOut,
     CaseListArgs,
     CaseOpenedOut,
-    CaseOpenIn,
     CaseOut,
     CasePage,
-    DocumentIn,
     EventOut,
     ObligationsOut,
     PageArgs,
     TrailArgs,
     VerificationOut,
-    replacement_schema,
 )
+from service.step_schemas import STEP_SCHEMAS, CaseOpenIn, DocumentIn, replacement_schema
 from service.tenant_application import Recorded
 
 blp = Blueprint(
@@ -118,13 +119,14 @@ def list_cases(args: dict[str, Any]) -> Response:
             visible=auth.actor().employer_ids,
             status=args.get("status"),
             risk=args.get("risk"),
+            q=args.get("q"),
         )
     )
     cases = []
     for item in items:
         periods = periods_from_json(item.pop("_periods"))
         cases.append({**item, **case_clock(periods, now)})
-    return answer(page(cases, next_cursor))
+    return answer_as(CasePage(), page(with_names(cases), next_cursor))
 
 
 def _known(case_id: str, as_of: datetime | None) -> tuple[Case, datetime]:
@@ -140,9 +142,15 @@ def _etag(case: Case) -> dict[str, str]:
 @blp.arguments(AsOfArgs, location="query")
 @blp.response(200, CaseOut)
 def get_case(args: dict[str, Any], case_id: str) -> Response:
-    """The case as known now, or as recorded up to ``as_of``."""
+    """The case as known now, or as recorded up to ``as_of``, with its file."""
     case, now = _known(case_id, args["as_of"])
-    return answer(case_json(case, now, auth.tenant().assessment(case, now)), headers=_etag(case))
+    assessment = auth.tenant().assessment(case, now)
+    body = {
+        **case_json(case, now, assessment),
+        "employer_name": auth.tenant().employer_name(case.employer_id),
+        "file": case_file(case, assessment),
+    }
+    return answer_as(CaseOut(), body, headers=_etag(case))
 
 
 @blp.route("/cases/<case_id>/obligations", methods=["GET"])
@@ -155,12 +163,28 @@ def get_obligations(args: dict[str, Any], case_id: str) -> Response:
     """
     case, now = _known(case_id, args["as_of"])
     assessment = auth.tenant().assessment(case, now)
-    return answer(obligations_json(case, now, assessment), headers=_etag(case))
+    body = obligations_json(case, now, assessment)
+    return answer_as(ObligationsOut(), body, headers=_etag(case))
 
 
 @blp.route("/cases/<case_id>/audit-trail", methods=["GET"])
 @blp.arguments(TrailArgs, location="query")
-@blp.response(200, AuditTrailOut)
+@blp.response(
+    200,
+    AuditTrailOut,
+    description="The trail as JSON; with Accept: text/html a page to print, with "
+    "Accept: application/pdf a PDF (Content-Disposition: inline).",
+)
+@blp.doc(
+    responses={
+        200: {
+            "content": {
+                "text/html": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            }
+        }
+    }
+)
 def get_audit_trail(args: dict[str, Any], case_id: str) -> Response:
     """Every event of the case, oldest first, in plain Dutch, with its hash.
 
@@ -178,7 +202,7 @@ def get_audit_trail(args: dict[str, Any], case_id: str) -> Response:
     }
     wanted = request.accept_mimetypes.best_match(TRAIL_FORMATS, default="application/json")
     if wanted == "application/json":
-        return answer(body)
+        return answer_as(AuditTrailOut(), body)
     assessment = tenant.assessment(case, now)
     values = trail_document.context(
         {
@@ -228,7 +252,7 @@ def get_case_events(args: dict[str, Any], case_id: str) -> Response:
     chosen = [e for e in events if e.originator_version > start][: args["limit"]]
     more = chosen and chosen[-1].originator_version < events[-1].originator_version
     body = page([event_json(e) for e in chosen], chosen[-1].originator_version if more else None)
-    return answer({"case_id": case_id, **body})
+    return answer_as(CaseEventsOut(), {"case_id": case_id, **body})
 
 
 def _record(
@@ -260,11 +284,11 @@ def _checked_correctie(case_id: str, fields_: dict[str, Any]) -> dict[str, Any]:
     target = auth.tenant().case(case_id, auth.actor()).find(fields_["event_id"])
     if target is None:
         raise DomainError("the event to correct is not part of this case", "event_id")
-    kind = "ziekmelding_opening" if target.version == 1 else target.type
-    if kind == "correctie":
+    if target.type == "correctie":
         raise DomainError("correct the original event, not its correctie", "event_id")
     try:
-        fields_["replacement"] = replacement_schema(kind).load(fields_["replacement"] or {})
+        step = step_of(target)
+        fields_["replacement"] = replacement_schema(step).load(fields_["replacement"] or {})
     except ValidationError as error:
         raise invalid({"replacement": error.messages}) from None
     return fields_
@@ -277,7 +301,7 @@ def _command_view(path: str, schema: type[Schema]) -> None:
         return _record(case_id, step, payload)
 
     view.__name__ = f"record_{step}"
-    view.__doc__ = f"Record a {path.replace('-', ' ')} on the case."
+    view.__doc__ = schema.__doc__ or f"Record a {path.replace('-', ' ')} on the case."
     blp.route(f"/cases/<case_id>/{path}", methods=["POST"], endpoint=view.__name__)(
         blp.arguments(schema)(blp.response(201, EventOut)(view))
     )
@@ -287,17 +311,19 @@ for _path, _schema in STEP_SCHEMAS.items():
     _command_view(_path, _schema)
 
 
-class DocumentFile(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+class DocumentUpload(DocumentIn):  # type: ignore[misc, valid-type]
+    """The document step's fields and the file itself, as one multipart/form-data body."""
+
+    file = Upload(required=True, metadata={"description": "The document's bytes."})
 
 
 @blp.route("/cases/<case_id>/document", methods=["POST"])
-@blp.arguments(DocumentIn, location="form")
-@blp.arguments(DocumentFile, location="files")
+@blp.arguments(DocumentUpload, location="multipart")
 @blp.response(201, EventOut)
-def record_document(payload: dict[str, Any], files: dict[str, Any], case_id: str) -> Response:
+def record_document(payload: dict[str, Any], case_id: str) -> Response:
     """Add a document (multipart: ``file``, ``title``); its SHA-256 goes into the event."""
-    upload = files["file"]
+    payload = dict(payload)
+    upload = payload.pop("file")
     content = upload.read()
     if len(content) > auth.tenancy().settings.max_document_bytes:
         raise RequestEntityTooLarge(
@@ -323,7 +349,12 @@ def _file_name(stored: StoredDocument) -> str:
 
 
 @blp.route("/cases/<case_id>/documents/<document_id>", methods=["GET"])
-@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
+@blp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="*/*",
+    description="The bytes, with the media type they were uploaded with.",
+)
 def get_document(case_id: str, document_id: str) -> Response:
     """The document's bytes as stored, checked against the SHA-256 its event recorded."""
     stored = auth.tenant().document(case_id, document_id, auth.actor())

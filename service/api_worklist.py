@@ -15,7 +15,8 @@ from domain.case import legal_date
 from domain.obligations import STEPS
 from projections.worklist import Key, Worklist
 from service import auth, read_models
-from service.conventions import Blueprint, answer
+from service.case_file import with_names
+from service.conventions import Blueprint, answer_as
 from service.schemas import WorklistArgs, WorklistOut
 
 DEFAULT_HORIZON = timedelta(days=14)
@@ -54,13 +55,14 @@ def worklist(args: dict[str, Any]) -> Response:
         item["label"] = STEPS[item["code"]].label
         item["status"] = "overdue" if today > due_on else "open"
         item["days_overdue"] = max(0, (today - due_on).days)
-    return answer(
+    return answer_as(
+        WorklistOut(),
         {
             "judged_on": today.isoformat(),
             "due_before": due_before.isoformat(),
-            "items": items,
+            "items": with_names(items),
             "next": _cursor(last) if last else None,
-        }
+        },
     )
 
 

@@ -14,8 +14,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from domain.obligations import STATUSES
-
-NO_MEDICAL = "Free text. No medical data: never a diagnosis, cause or treatment."
+from domain.steps.fields import NO_MEDICAL
 
 
 class Strict(Schema):
@@ -61,6 +60,11 @@ class StrictInt(fields.Integer):
         kwargs.setdefault("validate", SANE)
         super().__init__(strict=True, **kwargs)
 
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError("Not a valid integer.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
 
 class LegalDate(fields.Date):
     """An ISO date between 1900 and 2199."""
@@ -83,11 +87,6 @@ class Instant(fields.AwareDateTime):
         )
         super().__init__(default_timezone=None, **kwargs)
 
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValidationError("Not a valid integer.")
-        return super()._deserialize(value, attr, data, **kwargs)
-
 
 def text(max_length: int = 200, *, required: bool = True, description: str = "") -> fields.String:
     return fields.String(
@@ -99,14 +98,6 @@ def text(max_length: int = 200, *, required: bool = True, description: str = "")
 
 def free_text(required: bool = False) -> fields.String:
     return text(4000, required=required, description=NO_MEDICAL)
-
-
-def texts() -> fields.List:
-    return fields.List(
-        text(1000, description=NO_MEDICAL),
-        required=True,
-        validate=validate.Length(max=MAX_ITEMS),
-    )
 
 
 def one_of(*choices: str, required: bool = True) -> fields.String:
@@ -167,195 +158,16 @@ class EmployerOut(Strict):
 # --- cases -------------------------------------------------------------------------
 
 
-class EmployeeIn(Strict):
-    name = text()
-    personnel_number = text(50, required=False)
-    date_of_birth = LegalDate()
-
-
-class CaseOpenIn(Strict):
-    """The ziekmelding. Only what the AP allows at a sick report (AP beleidsregels)."""
-
-    employer_id = fields.UUID(required=True)
-    employee = fields.Nested(EmployeeIn, required=True)
-    first_sick_day = LegalDate(required=True)
-    reported_on = LegalDate(required=True)
-    expected_duration_weeks = StrictInt(load_default=None, validate=validate.Range(min=0, max=520))
-    work_accident = StrictBool(load_default=None)
-    third_party_liable = StrictBool(load_default=None)
-    vangnet = StrictBool(load_default=None, metadata={"description": "Whether, never which."})
-    note = free_text()
-
-
-class StepIn(Strict):
-    """What every case command carries: the legal date it happened, and a note."""
-
-    occurred_on = LegalDate(required=True)
-    note = free_text()
-
-
-class ZiekmeldingIn(StepIn):
-    first_sick_day = LegalDate(required=True)
-
-
-class MeldingArbodienstIn(StepIn):
-    arbodienst = text()
-
-
-class ProbleemanalyseIn(StepIn):
-    bedrijfsarts = text()
-    functional_limitations = text(
-        4000,
-        required=False,
-        description="Functional limitations and capabilities only. " + NO_MEDICAL,
-    )
-    prognosis = text(
-        4000, required=False, description="Expected duration and capacity. " + NO_MEDICAL
-    )
-    full_recovery_expected_within_13_weeks = StrictBool(
-        required=False,
-        metadata={
-            "description": "The bedrijfsarts expects full recovery within 13 weeks: "
-            "no plan van aanpak is needed (Regeling procesgang art. 2 lid 3)."
-        },
-    )
-
-
-class PlanVanAanpakIn(StepIn):
-    casemanager = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=200)
-    )
-    goal = free_text(required=True)
-    agreements = texts()
-
-
-class BijstellingIn(StepIn):
-    reason = free_text(required=True)
-    changes = free_text(required=True)
-
-
-class EvaluatieIn(StepIn):
-    participants = fields.List(text(), required=True, validate=validate.Length(max=MAX_ITEMS))
-    summary = free_text(required=True)
-
-
-class ArbeidsdeskundigOnderzoekIn(StepIn):
-    advice = one_of("eigen_werk", "aangepast_werk", "ander_werk_intern", "spoor_2")
-
-
-class EerstejaarsevaluatieIn(StepIn):
-    conclusion = free_text(required=True)
-    spoor_2_needed = StrictBool(required=True)
-    tenzij_ground = one_of(
-        "prospect_internal_return", "no_capacity", "aow_within_year", required=False
-    )
-
-
-class Spoor2StartIn(StepIn):
-    provider = text()
-    coach = text()
-
-
-class DeskundigenoordeelAanvraagIn(StepIn):
-    question = free_text(required=True)
-
-
-class DeskundigenoordeelIn(StepIn):
-    outcome = free_text(required=True)
-
-
-class WerkhervattingIn(StepIn):
-    work = one_of("eigen", "aangepast", "ander_intern")
-    hours_per_week = StrictNumber(required=True)
-    wage_value_percentage = StrictNumber(required=True)
-
-
-class PlaatsingIn(StepIn):
-    track = StrictInt(required=True, validate=validate.OneOf([1, 2]))
-    employer_name = text()
-    position = text()
-    hours_per_week = StrictNumber(required=True)
-    wage_value_percentage = StrictNumber(required=True)
-    permanent = StrictBool(required=True)
-
-
-class HerstelmeldingIn(StepIn):
-    percentage = StrictNumber(required=True)
-
-
-class EindevaluatieIn(StepIn):
-    employee_opinion = free_text(required=True)
-
-
-class WeeksIn(StepIn):
-    weeks = StrictInt(required=True)
-
-
-class LoonsanctieIn(WeeksIn):
-    reasons = texts()
-
-
-class NotitieIn(StepIn):
-    kind = one_of("contact", "gesprek", "overig")
-    text = free_text(required=True)
-
-
-class DocumentIn(StepIn):
-    title = text()
-
-
-class CorrectieIn(StepIn):
-    event_id = fields.UUID(required=True)
-    reason = free_text(required=True)
-    replacement = fields.Dict(
-        keys=fields.String(), load_default=None, validate=validate.Length(max=MAX_ITEMS)
-    )
-
-
-class AfsluitingIn(StepIn):
-    reason = one_of("herstel", "uit_dienst", "wia", "iva", "overlijden", "overig")
-
-
-STEP_SCHEMAS: dict[str, type[StepIn]] = {
-    "ziekmelding": ZiekmeldingIn,
-    "melding-arbodienst": MeldingArbodienstIn,
-    "probleemanalyse": ProbleemanalyseIn,
-    "plan-van-aanpak": PlanVanAanpakIn,
-    "bijstelling": BijstellingIn,
-    "evaluatie": EvaluatieIn,
-    "arbeidsdeskundig-onderzoek": ArbeidsdeskundigOnderzoekIn,
-    "ziekmelding-uwv": StepIn,
-    "eerstejaarsevaluatie": EerstejaarsevaluatieIn,
-    "spoor-2-start": Spoor2StartIn,
-    "deskundigenoordeel-aanvraag": DeskundigenoordeelAanvraagIn,
-    "deskundigenoordeel": DeskundigenoordeelIn,
-    "werkhervatting": WerkhervattingIn,
-    "plaatsing": PlaatsingIn,
-    "herstelmelding": HerstelmeldingIn,
-    "actueel-oordeel": StepIn,
-    "eindevaluatie": EindevaluatieIn,
-    "reintegratieverslag": StepIn,
-    "wia-aanvraag": StepIn,
-    "verlenging-loondoorbetaling": WeeksIn,
-    "loonsanctie": LoonsanctieIn,
-    "bekortingsverzoek": StepIn,
-    "notitie": NotitieIn,
-    "correctie": CorrectieIn,
-    "afsluiting": AfsluitingIn,
-}
-"""Every JSON case command, by its path; ``document`` is multipart and separate."""
-
-
-def replacement_schema(event_type: str) -> Schema:
-    """How a correctie's replacement values are checked: as the corrected step's own fields."""
-    if event_type == "ziekmelding_opening":
-        return CaseOpenIn(partial=True, exclude=("employer_id",))
-    if event_type == "document":
-        return DocumentIn(partial=True)
-    return STEP_SCHEMAS[event_type.replace("_", "-")](partial=True)
-
-
 # --- responses ---------------------------------------------------------------------
+
+
+class Day(fields.Date):
+    """A date in an answer: a date, or the ISO date a read model stored, dumped as ISO."""
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
+        if isinstance(value, str):
+            return date.fromisoformat(value).isoformat()
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class ProblemOut(Strict):
@@ -394,7 +206,7 @@ class EventOut(Strict):
     type = fields.String()
     version = fields.Integer(metadata={"description": "The case's version after this event."})
     schema_version = fields.Integer()
-    occurred_on = fields.Date()
+    occurred_on = Day()
     recorded_at = fields.String()
     actor = fields.String()
     role = fields.String()
@@ -411,13 +223,44 @@ class CaseOpenedOut(Strict):
     event = fields.Nested(EventOut)
 
 
+class CorrectionOut(Strict):
+    event_id = fields.String(metadata={"description": "The correctie event."})
+    reason = fields.String()
+    recorded_at = fields.String()
+    changes = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(),
+        metadata={"description": "By field: {from, to}; occurred_on for the legal date."},
+    )
+
+
+class FactOut(Strict):
+    """One recorded step as it stands now, with the corrections that made it so."""
+
+    type = fields.String()
+    label = fields.String(metadata={"description": "The step in Dutch."})
+    event_id = fields.String()
+    version = fields.Integer()
+    occurred_on = Day()
+    recorded_at = fields.String()
+    recorded_late = fields.Boolean()
+    data = fields.Dict(metadata={"description": "The step's fields, corrections applied."})
+    corrections = fields.List(fields.Nested(CorrectionOut))
+
+
 class CaseOut(Strict):
     case_id = fields.String()
     employer_id = fields.String()
+    employer_name = fields.String(allow_none=True)
+    employee_name = fields.String(metadata={"description": "Lists: the employee's name."})
+    file = fields.List(
+        fields.Nested(FactOut),
+        metadata={"description": "Every recorded step in legal order (not in lists)."},
+    )
     employee = fields.Dict()
     status = fields.String()
-    first_sick_day = fields.Date()
-    reported_on = fields.Date()
+    first_sick_day = Day()
+    reported_on = Day()
     expected_duration_weeks = fields.Integer(allow_none=True)
     work_accident = fields.Boolean(allow_none=True)
     third_party_liable = fields.Boolean(allow_none=True)
@@ -430,8 +273,8 @@ class CaseOut(Strict):
     reintegration = fields.Nested(lambda: ReintegrationOut())
     version = fields.Integer()
     head_hash = fields.String()
-    recovered_on = fields.Date(allow_none=True)
-    closed_on = fields.Date(allow_none=True)
+    recovered_on = Day(allow_none=True)
+    closed_on = Day(allow_none=True)
     closing_reason = fields.String(allow_none=True)
     corrected_event_ids = fields.List(fields.String())
     opened_at = fields.String()
@@ -474,7 +317,7 @@ class TrailEntryOut(Strict):
     event_id = fields.String()
     version = fields.Integer()
     type = fields.String()
-    occurred_on = fields.Date()
+    occurred_on = Day()
     recorded_at = fields.String()
     recorded_late = fields.Boolean()
     actor = fields.String()
@@ -483,6 +326,16 @@ class TrailEntryOut(Strict):
     hash = fields.String()
     corrects = fields.String(allow_none=True)
     corrected_by = fields.List(fields.String())
+    original = fields.Nested(
+        lambda: TrailOriginalOut(),
+        allow_none=True,
+        metadata={"description": "When corrected: the date and sentence first recorded."},
+    )
+
+
+class TrailOriginalOut(Strict):
+    occurred_on = Day()
+    summary_nl = fields.String()
 
 
 class AuditTrailOut(Strict):
@@ -517,16 +370,16 @@ class ReintegrationOut(Strict):
     wage_value_percentage = fields.Float(allow_none=True)
     threshold_percentage = fields.Integer()
     reaches_threshold = fields.Boolean()
-    since = fields.Date(allow_none=True)
+    since = Day(allow_none=True)
     event_ids = fields.List(fields.String())
 
 
 class ObligationOut(Strict):
     code = fields.String(metadata={"description": "The obligation's code (POORTWACHTER.md)."})
     label = fields.String(metadata={"description": "The obligation in Dutch."})
-    due_on = fields.Date()
+    due_on = Day()
     status = one_of(*STATUSES)
-    met_on = fields.Date(allow_none=True, metadata={"description": "occurred_on of the proof."})
+    met_on = Day(allow_none=True, metadata={"description": "occurred_on of the proof."})
     recorded_at = fields.String(allow_none=True, metadata={"description": "When it was recorded."})
     recorded_late = fields.Boolean()
     event_ids = fields.List(fields.String())
@@ -539,7 +392,7 @@ class ObligationOut(Strict):
 class ObligationsOut(Strict):
     case_id = fields.String()
     as_of = fields.String()
-    judged_on = fields.Date()
+    judged_on = Day()
     version = fields.Integer()
     loonsanctie_risk = one_of("low", "medium", "high")
     risk_reasons = fields.List(fields.String())
@@ -549,7 +402,7 @@ class ObligationsOut(Strict):
 
 class PageArgs(Strict):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    after = fields.String(load_default=None, validate=validate.Length(max=32))
+    after = fields.String(load_default=None, validate=validate.Length(max=512))
 
 
 class ReadAfterWriteArgs(Strict):
@@ -574,6 +427,11 @@ class TrailArgs(AsOfArgs, ReadAfterWriteArgs):
 
 class CaseListArgs(PageArgs, ReadAfterWriteArgs):
     employer_id = fields.UUID(load_default=None)
+    q = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Part of the employee's name or personnel number."},
+    )
     status = one_of("open", "recovered", "closed", required=False)
     risk = one_of("low", "medium", "high", required=False)
 
@@ -593,17 +451,19 @@ class WorklistItemOut(Strict):
     case_id = fields.String()
     employer_id = fields.String()
     employee = fields.Dict()
+    employee_name = fields.String(allow_none=True)
+    employer_name = fields.String(allow_none=True)
     code = fields.String()
     label = fields.String()
-    due_on = fields.Date()
+    due_on = Day()
     status = one_of("open", "overdue")
     occurrence = fields.Integer(allow_none=True)
     days_overdue = fields.Integer()
 
 
 class WorklistOut(Strict):
-    judged_on = fields.Date()
-    due_before = fields.Date()
+    judged_on = Day()
+    due_before = Day()
     items = fields.List(fields.Nested(WorklistItemOut))
     next = fields.String(allow_none=True)
 

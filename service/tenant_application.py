@@ -96,6 +96,13 @@ class TenantApplication(StoredApplication):
             raise NotFound
         return employer
 
+    def employer_name(self, employer_id: str) -> str | None:
+        """The name of an employer of this tenant (for views; access was checked on the case)."""
+        try:
+            return self._get(employer_id, Employer).name
+        except NotFound:
+            return None
+
     def employers(self, by: Actor, *, after: int, limit: int) -> tuple[list[Employer], int | None]:
         return self._list(Employer.Registered, after, limit, Employer, lambda e: by.sees(str(e.id)))
 

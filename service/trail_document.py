@@ -102,10 +102,7 @@ def pdf(values: dict[str, Any]) -> bytes:
     _table(
         document,
         ("Datum", "Gebeurtenis en hash", "Vastgelegd"),
-        [
-            (e["occurred_on"], f"{e['summary_nl']}\n{e['hash']}", e["recorded_at"][:10])
-            for e in values["trail"]["entries"]
-        ],
+        [(e["occurred_on"], _told(e), e["recorded_at"][:10]) for e in values["trail"]["entries"]],
         widths=(22, 136, 22),
     )
 
@@ -148,3 +145,12 @@ def _latin(text: str) -> str:
     """The PDF's core fonts are Latin-1: anything else is shown as '?', never an error."""
     dashes = str.maketrans({"\u2013": "-", "\u2014": "-"})
     return text.translate(dashes).encode("latin-1", "replace").decode("latin-1")
+
+
+def _told(entry: dict[str, Any]) -> str:
+    """The entry as it reads now, and, when corrected, as it was first recorded."""
+    text = entry["summary_nl"]
+    if entry.get("original"):
+        first = entry["original"]
+        text += f"\nGecorrigeerd; oorspronkelijk ({first['occurred_on']}): {first['summary_nl']}"
+    return f"{text}\n{entry['hash']}"

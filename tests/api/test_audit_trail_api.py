@@ -78,15 +78,25 @@ def test_every_event_type_has_an_entry_in_plain_dutch(admin: Api, employer_id: s
     )
     for path, _, _, phrase in STEPS:
         assert phrase in texts[path.replace("-", "_")], (path, texts[path.replace("-", "_")])
+    # The plan reads as corrected; what was first recorded stays beside it.
     assert texts["plan_van_aanpak"] == (
-        f"Plan van aanpak opgesteld door J. Smit op {day(160)} (week 6), tijdig: uiterlijk "
-        f"{day(156)}. Pas vastgelegd op {day(0)}, 160 dagen later."
+        f"Plan van aanpak opgesteld door J. Smit op {day(158)} (week 7), tijdig: uiterlijk "
+        f"{day(156)}. Pas vastgelegd op {day(0)}, 158 dagen later."
     )
+    plan_entry = next(e for e in entries if e["type"] == "plan_van_aanpak")
+    assert plan_entry["occurred_on"] == day(158)
+    assert plan_entry["original"] == {
+        "occurred_on": day(160),
+        "summary_nl": f"Plan van aanpak opgesteld door J. Smit op {day(160)} (week 6), tijdig: "
+        f"uiterlijk {day(156)}. Pas vastgelegd op {day(0)}, 160 dagen later.",
+    }
     assert f"SHA-256 {document['data']['sha256']}" in texts["document"]
     assert texts["correctie"].startswith("Correctie van Plan van aanpak (versie 4)")
-    assert "Reden: Datum verkeerd overgenomen. Gewijzigd: occurred_on" in texts["correctie"]
+    assert (
+        f"Reden: Datum verkeerd overgenomen. Datum van {day(160)} naar {day(158)}; "
+        "de oorspronkelijke vastlegging blijft bewaard." in texts["correctie"]
+    )
     assert texts["afsluiting"] == f"Zaak afgesloten op {day(1)} (week 29): uit dienst."
-    plan_entry = next(e for e in entries if e["type"] == "plan_van_aanpak")
     assert plan_entry["corrected_by"] == [corrected["event_id"]]
     assert plan_entry["recorded_late"] is True  # recorded today, 160 days after
     assert plan_entry["actor"] and plan_entry["role"] == "admin"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from service.schemas import STEP_SCHEMAS
+from service.step_schemas import STEP_SCHEMAS
 from tests.api.payloads import case_body, step_body
 from tests.conftest import Api
 
@@ -37,7 +37,11 @@ def test_the_openapi_document_names_every_path_and_rejects_unknown_fields(server
         assert path in paths
     schemas = spec["components"]["schemas"]
     assert schemas["PlanVanAanpakIn"]["additionalProperties"] is False
-    assert "No medical data" in schemas["StepIn"]["properties"]["note"]["description"]
+    for name in ["NotitieIn", "PlanVanAanpakIn", "CaseOpenIn"]:
+        assert "No medical data" in schemas[name]["properties"]["note"]["description"]
+    assert "No medical data" in schemas["PlanVanAanpakIn"]["properties"]["goal"]["description"]
+    advice = schemas["ArbeidsdeskundigOnderzoekIn"]["properties"]["advice"]
+    assert advice["enum"] == ["eigen_werk", "aangepast_werk", "ander_werk_intern", "spoor_2"]
 
 
 def test_interactive_documentation_is_served(server: str) -> None:
