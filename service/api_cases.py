@@ -28,7 +28,6 @@ from service.conventions import (
     cursor,
     expected_version,
     idempotency,
-    invalid,
     page,
     with_position,
 )
@@ -286,11 +285,16 @@ def _checked_correctie(case_id: str, fields_: dict[str, Any]) -> dict[str, Any]:
         raise DomainError("the event to correct is not part of this case", "event_id")
     if target.type == "correctie":
         raise DomainError("correct the original event, not its correctie", "event_id")
+    step = step_of(target)
     try:
-        step = step_of(target)
         fields_["replacement"] = replacement_schema(step).load(fields_["replacement"] or {})
     except ValidationError as error:
-        raise invalid({"replacement": error.messages}) from None
+        # Well-formed, but a value the corrected step itself refuses: a rule of the case.
+        field, messages = next(iter(error.normalized_messages().items()))
+        told = " ".join(messages) if isinstance(messages, list) else str(messages)
+        raise DomainError(
+            f"the corrected {step.label.lower()}: {field}: {told}", f"replacement.{field}"
+        ) from None
     return fields_
 
 
