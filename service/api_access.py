@@ -8,7 +8,7 @@ from flask import Response
 
 from domain.errors import DomainError
 from service import auth
-from service.conventions import Blueprint, answer
+from service.conventions import Blueprint, answer, answer_as
 from service.errors import NotFound
 from service.representations import key_json
 from service.schemas import ApiKeyIn, ApiKeyOut, ApiKeyPage, TenantIn, TenantOut
@@ -65,7 +65,7 @@ def list_keys() -> Response:
     """Every key of the tenant, revoked ones included (access is part of the record)."""
     _may_manage_keys()
     found = auth.tenancy().control.keys(auth.tenant_slug())
-    return answer({"items": [key_json(k) for k in found], "next": None})
+    return answer_as(ApiKeyPage(), {"items": [key_json(k) for k in found], "next": None})
 
 
 @keys.route("/<key_id>", methods=["DELETE"])

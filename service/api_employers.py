@@ -7,7 +7,15 @@ from typing import Any
 from flask import Response
 
 from service import auth
-from service.conventions import Blueprint, answer, cursor, idempotency, page, with_position
+from service.conventions import (
+    Blueprint,
+    answer,
+    answer_as,
+    cursor,
+    idempotency,
+    page,
+    with_position,
+)
 from service.representations import employer_json
 from service.schemas import EmployerIn, EmployerOut, EmployerPage, PageArgs
 
@@ -39,10 +47,11 @@ def list_employers(args: dict[str, Any]) -> Response:
     employers, next_cursor = auth.tenant().employers(
         auth.actor(), after=cursor(args["after"]), limit=args["limit"]
     )
-    return answer(page([employer_json(e) for e in employers], next_cursor))
+    return answer_as(EmployerPage(), page([employer_json(e) for e in employers], next_cursor))
 
 
 @blp.route("/<employer_id>", methods=["GET"])
 @blp.response(200, EmployerOut)
 def get_employer(employer_id: str) -> Response:
-    return answer(employer_json(auth.tenant().employer(employer_id, auth.actor())))
+    employer = auth.tenant().employer(employer_id, auth.actor())
+    return answer_as(EmployerOut(), employer_json(employer))

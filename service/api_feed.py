@@ -14,7 +14,7 @@ from flask import Response
 
 from domain.case import Case
 from service import auth
-from service.conventions import Blueprint, answer, cursor, page
+from service.conventions import Blueprint, answer_as, cursor, page
 from service.representations import feed_item
 from service.schemas import EventPage, FeedArgs
 from service.tenant_application import Damaged
@@ -52,4 +52,4 @@ def feed(args: dict[str, Any]) -> Response:
                 continue
         items.append(feed_item(event, notification.id))
     full = len(notifications) == limit
-    return answer(page(items, notifications[-1].id if full else None))
+    return answer_as(EventPage(), page(items, notifications[-1].id if full else None))

@@ -12,6 +12,7 @@ from flask import Response, request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
+from marshmallow import Schema
 from marshmallow.utils import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import BadRequest
@@ -50,6 +51,17 @@ class Parser(FlaskParser):
         _guard(req.form.items(multi=True))
         return super().load_form(req, schema)
 
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req: Any, schema: Any) -> Any:
+        """A multipart/form-data body: its text fields and its one ``file`` part, as one
+        schema, so the OpenAPI document has one requestBody (other parts are ignored)."""
+        _guard(req.form.items(multi=True))
+        data = req.form.copy()
+        if "file" in req.files:
+            data["file"] = req.files["file"]
+        return self._makeproxy(data, schema)
+
 
 def _guard(pairs: Any) -> None:
     try:
@@ -60,6 +72,10 @@ def _guard(pairs: Any) -> None:
 
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = Parser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **SmorestBlueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
 
 
 PROBLEM_JSON = "application/problem+json"
@@ -90,6 +106,16 @@ def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) 
     response = Response(json.dumps(body), status=status, mimetype="application/json")
     response.headers.update(headers or {})
     return response
+
+
+def answer_as(
+    schema: Schema, body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """An answer dumped through the schema the OpenAPI document declares for it, so the
+    two cannot drift: a field the schema does not declare (such as a read model's own
+    ``_periods``) is never sent."""
+    dumped = schema.dump(body)
+    return answer(dumped, status, headers)
 
 
 def cursor(value: str | None) -> int:

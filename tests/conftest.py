@@ -7,6 +7,7 @@ instead of skipping it: CI must prove both stores.
 
 from __future__ import annotations
 
+import json as json_module
 import os
 import threading
 import uuid
@@ -17,6 +18,10 @@ from typing import Any
 import psycopg
 import pytest
 import requests
+from jsonschema import Draft4Validator
+from openapi_core import Config, OpenAPI
+from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
+from openapi_core.templating.paths.exceptions import PathError
 from werkzeug.serving import make_server
 
 from projections.runner import ProjectionRunner
@@ -80,8 +85,75 @@ def unique_slug(prefix: str = "t") -> str:
     return f"{prefix}{uuid.uuid4().hex[:12]}"
 
 
+OUTSIDE_THE_DOCUMENT = ("/healthz", "/readyz", "/metrics", "/docs", "/v1/openapi.json")
+"""Paths outside the API document by design: the load balancer's liveness and readiness
+probes, Prometheus' scrape, the Swagger UI and the document itself are operations of the
+process, not of API v1, so their answers are not validated against it."""
+
+_documents: dict[str, tuple[OpenAPI, dict[str, Any]]] = {}
+"""The served OpenAPI document, loaded once per server (by base URL)."""
+
+
+def served_document(base: str) -> tuple[OpenAPI, dict[str, Any]]:
+    if base not in _documents:
+        served = requests.get(base + "/v1/openapi.json", timeout=30)
+        assert served.status_code == 200, served.text
+        config = Config(
+            extra_media_type_deserializers={
+                "application/problem+json": json_module.loads,
+                "application/x-ndjson": _json_lines,
+            }
+        )
+        _documents[base] = OpenAPI.from_dict(served.json(), config=config), served.json()
+    return _documents[base]
+
+
+def _json_lines(body: bytes) -> list[Any]:
+    """An export: one JSON value a line."""
+    return [json_module.loads(line) for line in body.splitlines() if line.strip()]
+
+
+def as_documented(base: str, answer: requests.Response) -> None:
+    """The answer is one the served OpenAPI document describes: its status, its content
+    type and its body; an answer on a path the document does not have is a problem."""
+    path = "/" + answer.url.removeprefix(base).lstrip("/").split("?", 1)[0]
+    if path.startswith(OUTSIDE_THE_DOCUMENT):
+        return
+    document, served = served_document(base)
+    try:
+        document.validate_response(
+            RequestsOpenAPIRequest(answer.request), RequestsOpenAPIResponse(answer)
+        )
+    except PathError:
+        # No such path or method in the document (a 404 or 405): still a documented problem.
+        assert answer.status_code >= 400, f"{answer.request.method} {path} is not documented"
+        content_type = answer.headers.get("Content-Type", "").split(";")[0]
+        assert content_type == "application/problem+json", (path, answer.status_code)
+        problem = served["components"]["schemas"]["ProblemOut"]
+        Draft4Validator(problem).validate(answer.json())
+    except Exception as error:
+        raise AssertionError(
+            f"{answer.request.method} {path} answered {answer.status_code} "
+            f"{answer.headers.get('Content-Type')} not as documented: {error!r}; "
+            f"{_causes(error)}\n{answer.text[:500]}"
+        ) from error
+
+
+def _causes(error: BaseException) -> str:
+    """openapi-core's schema errors keep the reasons in nested exceptions."""
+    found = []
+    for nested in getattr(error, "schema_errors", None) or []:
+        found.append(f"{list(nested.absolute_path)}: {nested.message}")
+    if error.__cause__ is not None:
+        found.append(f"{error.__cause__}; {_causes(error.__cause__)}")
+    return "; ".join(f for f in found if f)
+
+
 class Api:
-    """A client of the real API over HTTP, acting with one key."""
+    """A client of the real API over HTTP, acting with one key.
+
+    Every answer it receives is checked against the served OpenAPI document.
+    """
 
     def __init__(self, base: str, key: str | None = None) -> None:
         self.base = base
@@ -95,7 +167,9 @@ class Api:
         headers = dict(kwargs.pop("headers", {}) or {})
         if self.key is not None:
             headers.setdefault("Authorization", f"Bearer {self.key}")
-        return self.http.request(method, self.base + path, headers=headers, timeout=30, **kwargs)
+        answer = self.http.request(method, self.base + path, headers=headers, timeout=30, **kwargs)
+        as_documented(self.base, answer)
+        return answer
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)
@@ -123,8 +197,10 @@ def server(tenancy: Tenancy, settings: Settings, runner: ProjectionRunner) -> It
         target=http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )
     thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
+    base = f"http://127.0.0.1:{http.server_port}"
+    yield base
     http.shutdown()
+    _documents.pop(base, None)
 
 
 @pytest.fixture
