@@ -150,3 +150,15 @@ class Internal(Field):
 def _number(value: float) -> str:
     number = float(value)
     return str(int(number)) if number == int(number) else f"{number:g}".replace(".", ",")
+
+
+def free_text(name: str, label: str, *, required: bool = True, description: str = "") -> Text:
+    """A free text field: up to 4000 characters, never medical data."""
+    return Text(
+        name,
+        label,
+        required=required,
+        max_length=4000,
+        free=True,
+        description=f"{description} {NO_MEDICAL}".strip(),
+    )

@@ -1,0 +1,200 @@
+"""The first year: arbodienst, problem analysis, plan van aanpak, evaluations, the 42nd week.
+
+The steps of the Regeling procesgang eerste en tweede ziektejaar that every
+long sickness passes, and the advice that steers them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.errors import DomainError
+from domain.steps.fields import Choice, Flag, Text, Texts, free_text
+from domain.steps.step import Proposed, Step, template
+from domain.steps.vocabulary import Advice, TenzijGround
+
+
+def names_a_casemanager(proposed: Proposed) -> None:
+    """A plan van aanpak names the casemanager (Regeling procesgang art. 4)."""
+    if not str(proposed.values.get("casemanager") or "").strip():
+        raise DomainError(
+            "a plan van aanpak names a casemanager (Regeling procesgang art. 4)", "casemanager"
+        )
+
+
+def tenzij_only_without_spoor_2(proposed: Proposed) -> None:
+    """A tenzij ground is the reason not to start spoor 2 (Werkwijzer Poortwachter)."""
+    if proposed.values.get("spoor_2_needed") and proposed.values.get("tenzij_ground"):
+        raise DomainError(
+            "a tenzij ground is a reason not to start spoor 2; drop it or spoor_2_needed",
+            "tenzij_ground",
+        )
+
+
+def _evaluatie(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]) -> str:
+    participants = ", ".join(fact.data.get("participants") or []) or "de betrokkenen"
+    return f"Evaluatie gehouden {when} met {participants}{timing}."
+
+
+def _eerstejaars(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]) -> str:
+    if fact.data.get("spoor_2_needed"):
+        outcome = "spoor 2 is nodig"
+    elif fact.data.get("tenzij_ground"):
+        outcome = f"geen spoor 2, tenzij-grond: {shown['tenzij_ground']}"
+    else:
+        outcome = "spoor 2 niet nodig geacht"
+    return f"Eerstejaarsevaluatie gehouden {when}{timing}; {outcome}."
+
+
+MELDING_ARBODIENST = Step(
+    name="melding_arbodienst",
+    event="MeldingArbodienst",
+    label="Melding bij de arbodienst",
+    path="melding-arbodienst",
+    doc="Report to the arbodienst or bedrijfsarts.",
+    fields=(Text("arbodienst", "arbodienst"),),
+    sentence=template("Ziekte gemeld bij arbodienst {arbodienst} {when}{timing}."),
+    source="art. 7:658a BW; Regeling procesgang art. 2",
+)
+
+
+PROBLEEMANALYSE = Step(
+    name="probleemanalyse",
+    event="Probleemanalyse",
+    label="Probleemanalyse",
+    path="probleemanalyse",
+    doc="The bedrijfsarts' problem analysis.",
+    fields=(
+        Text("bedrijfsarts", "bedrijfsarts"),
+        free_text(
+            "functional_limitations",
+            "functionele mogelijkheden",
+            required=False,
+            description="Functional limitations and capabilities only.",
+        ),
+        free_text(
+            "prognosis",
+            "prognose",
+            required=False,
+            description="Expected duration and capacity.",
+        ),
+        Flag(
+            "full_recovery_expected_within_13_weeks",
+            "volledig herstel binnen 13 weken verwacht",
+            required=False,
+            description="The bedrijfsarts expects full recovery within 13 weeks: no plan "
+            "van aanpak is needed (Regeling procesgang art. 2 lid 3).",
+        ),
+    ),
+    sentence=template("Probleemanalyse opgesteld door bedrijfsarts {bedrijfsarts} {when}{timing}."),
+    source="Regeling procesgang art. 2 lid 2",
+)
+
+
+PLAN_VAN_AANPAK = Step(
+    name="plan_van_aanpak",
+    event="PlanVanAanpak",
+    label="Plan van aanpak",
+    path="plan-van-aanpak",
+    doc="The plan van aanpak, which names a casemanager.",
+    fields=(
+        Text("casemanager", "casemanager", nullable=True),
+        free_text("goal", "doel"),
+        Texts("agreements", "afspraken"),
+    ),
+    rules=(names_a_casemanager,),
+    sentence=template("Plan van aanpak opgesteld door {casemanager} {when}{timing}."),
+    source="Regeling procesgang art. 4",
+)
+
+
+BIJSTELLING = Step(
+    name="bijstelling",
+    event="Bijstelling",
+    label="Bijstelling van het plan van aanpak",
+    path="bijstelling",
+    doc="An adjustment of the plan van aanpak.",
+    fields=(free_text("reason", "reden"), free_text("changes", "wijzigingen")),
+    sentence=template("Plan van aanpak bijgesteld {when}{timing}. Reden: {reason}."),
+    source="Regeling procesgang art. 4 lid 4",
+)
+
+
+EVALUATIE = Step(
+    name="evaluatie",
+    event="Evaluatie",
+    label="Evaluatie",
+    path="evaluatie",
+    doc="A periodic evaluation of the plan.",
+    fields=(
+        Texts("participants", "deelnemers", max_length=200),
+        free_text("summary", "samenvatting"),
+    ),
+    sentence=_evaluatie,
+    source="Regeling procesgang art. 5",
+)
+
+
+ARBEIDSDESKUNDIG_ONDERZOEK = Step(
+    name="arbeidsdeskundig_onderzoek",
+    event="ArbeidsdeskundigOnderzoek",
+    label="Arbeidsdeskundig onderzoek",
+    path="arbeidsdeskundig-onderzoek",
+    doc="Advice of an arbeidsdeskundige.",
+    fields=(Choice("advice", "advies", vocabulary=Advice),),
+    sentence=template("Arbeidsdeskundig onderzoek {when}; advies: {advice}."),
+    source="Werkwijzer Poortwachter",
+)
+
+
+ZIEKMELDING_UWV = Step(
+    name="ziekmelding_uwv",
+    event="ZiekmeldingUWV",
+    label="42e-weeksmelding aan UWV",
+    path="ziekmelding-uwv",
+    doc="The 42nd-week report to UWV.",
+    fields=(),
+    sentence=template("42e-weeksmelding aan UWV gedaan {when}{timing}."),
+    source="art. 38 ZW",
+)
+
+
+EERSTEJAARSEVALUATIE = Step(
+    name="eerstejaarsevaluatie",
+    event="Eerstejaarsevaluatie",
+    label="Eerstejaarsevaluatie",
+    path="eerstejaarsevaluatie",
+    doc="The first-year evaluation.",
+    fields=(
+        free_text("conclusion", "conclusie"),
+        Flag("spoor_2_needed", "spoor 2 nodig"),
+        Choice("tenzij_ground", "tenzij-grond", required=False, vocabulary=TenzijGround),
+    ),
+    rules=(tenzij_only_without_spoor_2,),
+    sentence=_eerstejaars,
+    source="Regeling procesgang art. 6",
+)
+
+
+DESKUNDIGENOORDEEL_AANVRAAG = Step(
+    name="deskundigenoordeel_aanvraag",
+    event="DeskundigenoordeelAangevraagd",
+    label="Aanvraag deskundigenoordeel",
+    path="deskundigenoordeel-aanvraag",
+    doc="A request to UWV for an expert opinion.",
+    fields=(free_text("question", "vraag"),),
+    sentence=template("Deskundigenoordeel aangevraagd bij UWV {when}."),
+    source="art. 7:629a BW",
+)
+
+
+DESKUNDIGENOORDEEL = Step(
+    name="deskundigenoordeel",
+    event="Deskundigenoordeel",
+    label="Deskundigenoordeel",
+    path="deskundigenoordeel",
+    doc="UWV's expert opinion.",
+    fields=(free_text("outcome", "uitkomst"),),
+    sentence=template("Deskundigenoordeel van UWV ontvangen {when}: {outcome}."),
+    source="art. 7:629a BW",
+)

@@ -1,0 +1,157 @@
+"""Being sick and getting better: the ziekmelding, a relapse, the herstelmelding, the end.
+
+The samentelregel (art. 7:629 lid 10 BW) joins a relapse within 28 days to
+the same case; a full herstelmelding ends a sickness period.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from domain.calendar import SAMENTEL_DAYS
+from domain.errors import DomainError
+from domain.steps.fields import Choice, Day, Flag, Number, Person, Whole
+from domain.steps.step import Proposed, Step, template
+from domain.steps.vocabulary import ClosingReason
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def opening_dates(proposed: Proposed) -> None:
+    """The sick report cannot lie in the future nor before the sickness began (7:629 BW)."""
+    first = _date(proposed.values.get("first_sick_day"))
+    reported = _date(proposed.values.get("reported_on"))
+    if first is not None and first > proposed.today:
+        raise DomainError("first_sick_day lies in the future", "first_sick_day")
+    if first is not None and reported is not None and reported < first:
+        raise DomainError("reported_on lies before first_sick_day", "reported_on")
+    if reported is not None and reported > proposed.today:
+        raise DomainError("reported_on lies in the future", "reported_on")
+    if proposed.correcting and first is not None:
+        later = [f.occurred_on for f in proposed.case.facts[1:]]
+        if later and first > min(later):
+            raise DomainError(
+                f"first_sick_day {first} lies after a recorded step ({min(later)})",
+                "first_sick_day",
+            )
+
+
+def relapse_within_28_days(proposed: Proposed) -> None:
+    """A relapse under 28 days after full recovery continues the case (7:629 lid 10 BW)."""
+    first = _date(proposed.values["first_sick_day"])
+    assert first is not None
+    if first > proposed.on:
+        raise DomainError("first_sick_day lies after the report", "first_sick_day")
+    if proposed.correcting:
+        return  # the recovery it follows was judged when the relapse was recorded
+    recovered_on = proposed.case.recovered_on
+    if recovered_on is None:
+        raise DomainError(
+            "the employee has not fully recovered; a relapse needs a herstelmelding first",
+            "first_sick_day",
+        )
+    if first < recovered_on:
+        raise DomainError("first_sick_day lies before the recovery", "first_sick_day")
+    gap = (first - recovered_on).days
+    if gap >= SAMENTEL_DAYS:
+        raise DomainError(
+            f"{gap} days after full recovery is {SAMENTEL_DAYS} days or more: "
+            "the samentelregel (art. 7:629 lid 10 BW) does not apply, open a new case",
+            "first_sick_day",
+        )
+
+
+def not_recovered_twice(proposed: Proposed) -> None:
+    """Full recovery ends the sickness once; a relapse comes first (7:629 BW)."""
+    if proposed.correcting:
+        return
+    if proposed.values["percentage"] >= 100 and proposed.case.recovered_on is not None:
+        raise DomainError("the employee is already fully recovered", "percentage")
+
+
+def _opening(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]) -> str:
+    first, reported = shown["first_sick_day"], shown["reported_on"]
+    text = f"Ziekmelding: eerste ziektedag {first}, gemeld op {reported}."
+    if fact.data.get("expected_duration_weeks") is not None:
+        text += f" Verwachte duur {shown['expected_duration_weeks']} weken."
+    return text
+
+
+def _herstel(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]) -> str:
+    if float(fact.data.get("percentage", 0)) >= 100:
+        return (
+            f"Volledig hersteld gemeld per {fact.occurred_on}; verplichtingen die later "
+            "zouden vervallen, gelden niet meer."
+        )
+    return f"Gedeeltelijk herstel gemeld {when}: {shown['percentage']}. De wachttijd loopt door."
+
+
+ZIEKMELDING = Step(
+    name="ziekmelding",
+    event="Ziekmelding",
+    label="Ziekmelding",
+    path=None,  # POST /v1/cases opens the case with it
+    doc="The sick report that opens the case (art. 7:629 BW; Regeling procesgang art. 2). "
+    "Only what the AP allows at a sick report: never the nature of the illness.",
+    fields=(
+        Person("employee", "werknemer"),
+        Day("first_sick_day", "eerste ziektedag"),
+        Day("reported_on", "meldingsdatum"),
+        Whole("expected_duration_weeks", "verwachte duur in weken", required=False, maximum=520),
+        Flag("work_accident", "arbeidsongeval", required=False),
+        Flag("third_party_liable", "aansprakelijke derde", required=False),
+        Flag(
+            "vangnet",
+            "vangnetregeling",
+            required=False,
+            description="Whether a vangnet regime applies, never which.",
+        ),
+    ),
+    rules=(opening_dates,),
+    sentence=_opening,
+    source="art. 7:629 BW; Regeling procesgang art. 2",
+)
+
+
+HERNIEUWDE_ZIEKMELDING = Step(
+    name="ziekmelding",
+    event="HernieuweZiekmelding",
+    label="Hernieuwde ziekmelding",
+    path="ziekmelding",
+    doc="A relapse within 28 days of full recovery: the same case runs on.",
+    fields=(Day("first_sick_day", "eerste ziektedag"),),
+    rules=(relapse_within_28_days,),
+    sentence=template(
+        "Hernieuwde ziekmelding: opnieuw ziek vanaf {first_sick_day}, binnen 28 dagen na "
+        "herstel, dus de zaak loopt door (samentelregel, art. 7:629 lid 10 BW)."
+    ),
+    source="art. 7:629 lid 10 BW",
+)
+
+
+HERSTELMELDING = Step(
+    name="herstelmelding",
+    event="Herstelmelding",
+    label="Herstelmelding",
+    path="herstelmelding",
+    doc="Recovery; at 100 % the sickness period ends.",
+    fields=(Number("percentage", "herstelpercentage", unit=" %"),),
+    rules=(not_recovered_twice,),
+    sentence=_herstel,
+    source="art. 7:629 BW",
+)
+
+
+AFSLUITING = Step(
+    name="afsluiting",
+    event="Afsluiting",
+    label="Afsluiting",
+    path="afsluiting",
+    doc="Close the case: employment ended, WIA decision, death, IVA or recovery.",
+    fields=(Choice("reason", "reden", vocabulary=ClosingReason),),
+    sentence=template("Zaak afgesloten {when}: {reason}."),
+    source="art. 7:629 BW",
+)

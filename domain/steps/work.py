@@ -1,0 +1,66 @@
+"""Work again: within the own organisation (spoor 1) or with another employer (spoor 2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.steps.fields import Choice, Flag, Number, Text, Whole
+from domain.steps.step import Step, template
+from domain.steps.vocabulary import Work
+
+HOURS = Number("hours_per_week", "uren per week", maximum=168, unit=" uur per week")
+WAGE_VALUE = Number("wage_value_percentage", "loonwaarde", maximum=100, unit=" %")
+
+
+def _plaatsing(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]) -> str:
+    kind = "vast" if fact.data.get("permanent") else "tijdelijk"
+    return (
+        f"Geplaatst {when} in spoor {shown['track']} als {shown['position']} bij "
+        f"{shown['employer_name']} ({kind}), {shown['hours_per_week']}, loonwaarde "
+        f"{shown['wage_value_percentage']}."
+    )
+
+
+SPOOR_2_START = Step(
+    name="spoor_2_start",
+    event="Spoor2Gestart",
+    label="Start spoor 2",
+    path="spoor-2-start",
+    doc="Start of reintegration with another employer.",
+    fields=(Text("provider", "re-integratiebedrijf"), Text("coach", "coach")),
+    sentence=template("Spoor 2 gestart {when} bij {provider}, coach {coach}{timing}."),
+    source="art. 7:658a lid 1 BW",
+)
+
+
+WERKHERVATTING = Step(
+    name="werkhervatting",
+    event="Werkhervatting",
+    label="Werkhervatting",
+    path="werkhervatting",
+    doc="Return to work; a partial return does not stop the clock.",
+    fields=(Choice("work", "werk", vocabulary=Work), HOURS, WAGE_VALUE),
+    sentence=template(
+        "Werk hervat {when}: {work}, {hours_per_week}, loonwaarde {wage_value_percentage}."
+    ),
+    source="Werkwijzer Poortwachter",
+)
+
+
+PLAATSING = Step(
+    name="plaatsing",
+    event="Plaatsing",
+    label="Plaatsing",
+    path="plaatsing",
+    doc="A placement in suitable work, spoor 1 or 2.",
+    fields=(
+        Whole("track", "spoor", minimum=1, maximum=2),
+        Text("employer_name", "werkgever"),
+        Text("position", "functie"),
+        HOURS,
+        WAGE_VALUE,
+        Flag("permanent", "vast"),
+    ),
+    sentence=_plaatsing,
+    source="art. 7:658a BW",
+)
