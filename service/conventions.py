@@ -143,14 +143,24 @@ def expected_version() -> int | None:
 
 
 def idempotency(payload: Any, respond: Respond) -> IdempotentRequest | None:
-    """The request's Idempotency-Key and a fingerprint of what was asked under it."""
+    """The request's Idempotency-Key and a fingerprint of what was asked under it, and by
+    which API key: another key reusing the Idempotency-Key is a different request (422),
+    never a replay of this key's answer.
+
+    Fingerprints stored by the previous release did not name the key; they do not match
+    (a retry in flight across the upgrade is answered 422, as a reused key).
+    """
+    from service import auth  # here: auth imports problems, which imports this module
+
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return None
     if not 1 <= len(key) <= 255:
         raise BadRequest("Idempotency-Key must be 1 to 255 characters.")
     asked = json.dumps(
-        [request.method, request.path, payload], sort_keys=True, default=str
+        ["key", auth.actor().id, request.method, request.path, payload],
+        sort_keys=True,
+        default=str,
     ).encode()
     return IdempotentRequest(key, hashlib.sha256(asked).hexdigest(), respond)
 

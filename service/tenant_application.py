@@ -276,10 +276,12 @@ class TenantApplication(StoredApplication):
         expected_version: int | None = None,
         document: StoredDocument | None = None,
     ) -> Recorded:
-        if idempotency is not None:
-            self._replay_if_answered(idempotency)
         for attempt in range(self.command_retries):
             aggregate = load()
+            if attempt == 0 and idempotency is not None:
+                # After load(), which checks the key may act on the case: a key scoped
+                # to another employer gets its 404, not the stored answer.
+                self._replay_if_answered(idempotency)
             if expected_version is not None and aggregate.version != expected_version:
                 raise PreconditionFailed(aggregate.version)
             act(aggregate)
