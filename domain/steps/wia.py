@@ -1,4 +1,4 @@
-"""The end of the waiting period: the re-integratieverslag, the WIA application, and UWV's verdict."""
+"""The end of the waiting period: the re-integratieverslag, the WIA aanvraag, UWV's verdict."""
 
 from __future__ import annotations
 

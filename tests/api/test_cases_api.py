@@ -244,10 +244,11 @@ def test_a_correctie_shows_the_corrected_value_and_keeps_both_events(
     assert events[1]["occurred_on"] == day(20)  # the original stays as it was
     assert admin.get(f"/v1/cases/{case_id}").json()["corrected_event_ids"] == [plan["event_id"]]
 
+    # A replacement the corrected step refuses is a rule of the case: 422 (the body is fine).
     wrong_type = {**body, "replacement": {"agreements": "niet een lijst"}}
-    assert admin.post(f"/v1/cases/{case_id}/correctie", wrong_type).status_code == 400
+    assert admin.post(f"/v1/cases/{case_id}/correctie", wrong_type).status_code == 422
     medical = {**body, "replacement": {"diagnosis": "griep"}}
-    assert admin.post(f"/v1/cases/{case_id}/correctie", medical).status_code == 400
+    assert admin.post(f"/v1/cases/{case_id}/correctie", medical).status_code == 422
     elsewhere = {**body, "event_id": "00000000-0000-0000-0000-000000000000"}
     assert admin.post(f"/v1/cases/{case_id}/correctie", elsewhere).status_code == 422
     assert len(versions(admin, case_id)) == 3
