@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.case import Fact, legal_date
+from domain.facts import Fact, legal_date
 from domain.obligations import Obligation, Schedule, schedule
 from domain.policy import Policy
 from domain.reintegration import ReintegrationResult, reintegration_result

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from domain.calendar import date_of_sick_day, end_of_week
-from domain.case import Fact, closing_of, in_legal_order, legal_date, sick_periods_of
+from domain.facts import Fact, closing_of, in_legal_order, legal_date, sick_periods_of
 from domain.policy import Policy
 from domain.working_days import first_working_day_after
 

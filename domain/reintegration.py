@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain.case import Fact, in_legal_order
+from domain.facts import Fact, in_legal_order
 
 THRESHOLD_PERCENTAGE = 65
 

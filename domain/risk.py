@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain.case import Fact, legal_date
+from domain.facts import Fact, legal_date
 from domain.obligations import MET_LATE, OVERDUE, Obligation
 from domain.steps.catalogue import step_of
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.calendar import sick_days, week_of_day
-from domain.case import Fact, legal_date, sick_periods_of
+from domain.facts import Fact, legal_date, sick_periods_of
 from domain.obligations import MET, MET_LATE, Obligation
 from domain.steps.catalogue import step_of
 

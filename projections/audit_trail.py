@@ -19,7 +19,8 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from domain.assessment import assess
-from domain.case import CASE_TOPIC_PREFIX, Case, legal_date
+from domain.case import CASE_TOPIC_PREFIX, Case
+from domain.facts import legal_date
 from domain.hashchain import format_instant
 from domain.obligations import recorded_late
 from domain.policy import Policy

@@ -13,8 +13,9 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from domain.case import Case, legal_date
+from domain.case import Case
 from domain.errors import DomainError
+from domain.facts import legal_date
 from domain.hashchain import format_instant
 from domain.steps.catalogue import step_of
 from projections.audit_trail import AuditTrail

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Response
 from werkzeug.exceptions import BadRequest
 
-from domain.case import legal_date
+from domain.facts import legal_date
 from domain.obligations import STEPS
 from projections.worklist import Key, Worklist
 from service import auth, read_models

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from domain.assessment import Assessment
-from domain.case import Case, Correction, Fact, in_legal_order
+from domain.case import Case
+from domain.facts import Correction, Fact, in_legal_order
 from domain.hashchain import format_instant
 from domain.steps.catalogue import step_of
 from service import auth

@@ -9,8 +9,9 @@ from uuid import uuid5
 from domain.access import ApiKey
 from domain.assessment import Assessment
 from domain.calendar import SickPeriod, sick_days, week_of_day
-from domain.case import Case, legal_date
+from domain.case import Case
 from domain.employer import Employer
+from domain.facts import legal_date
 from domain.hashchain import format_instant
 from domain.obligations import Obligation
 from domain.policy import Policy, TenantPolicy

@@ -24,9 +24,10 @@ from eventsourcing.utils import get_topic
 
 from domain.access import Actor
 from domain.assessment import Assessment, assess
-from domain.case import CASE_TOPIC_PREFIX, Case, legal_date
+from domain.case import CASE_TOPIC_PREFIX, Case
 from domain.employer import Employer
 from domain.errors import DomainError
+from domain.facts import legal_date
 from domain.policy import POLICY_ID, Policy, TenantPolicy
 from domain.verification import StoredRecord, Verification, verify_case
 from service.errors import (

@@ -28,7 +28,8 @@ import psycopg
 import requests
 
 from domain.access import Actor
-from domain.case import Case, legal_date
+from domain.case import Case
+from domain.facts import legal_date
 from projections import projection
 from projections.case_list import CaseList
 from projections.runner import ReadModels

@@ -16,8 +16,9 @@ import pytest
 
 from domain.access import Actor
 from domain.assessment import assess, risk_outlook
-from domain.case import LEGAL_TIMEZONE, Case, Fact
+from domain.case import Case
 from domain.errors import DomainError
+from domain.facts import LEGAL_TIMEZONE, Fact
 from domain.obligations import Obligation, schedule
 from domain.policy import Policy
 
