@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from domain.hashchain import canonical_bytes
 from projections.runner import ProjectionRunner
 from service.app import create_app
+from service.checkpoints import feed_lines
 from service.config import Settings
 from service.tenancy import Tenancy
 from tests.api.payloads import day, step_body
@@ -84,3 +86,24 @@ def test_a_store_of_the_previous_release_loads_verifies_and_grows(
     noted = admin.post(f"/v1/cases/{new_case}/notitie", step_body("notitie", 1))
     assert noted.status_code == 201, noted.text
     assert admin.get(f"/v1/cases/{new_case}/verify").json()["valid"] is True
+
+
+def test_the_signed_feed_lines_are_those_of_the_previous_release(tmp_path: Path) -> None:
+    """The tenant chain signs each feed line's canonical form: that form is frozen.
+
+    The golden file holds the lines release 0.1 produced for its own store.
+    A change here breaks every checkpoint signed in the field.
+    """
+    data = tmp_path / "data"
+    shutil.copytree(RELEASE, data)
+    tenancy = Tenancy(Settings(data_dir=data))
+    try:
+        lines = [
+            canonical_bytes(line).decode() for line in feed_lines(tenancy.tenant("vorige-release"))
+        ]
+    finally:
+        tenancy.close()
+    golden = (RELEASE / "feed_lines.golden.jsonl").read_text().splitlines()
+    assert len(lines) == len(golden) == 27
+    for line, expected in zip(lines, golden, strict=True):
+        assert line == expected
