@@ -115,9 +115,10 @@ def test_a_position_0_checkpoint_of_the_previous_release_still_verifies(
     positions = [
         json.loads(line)["checkpoint"]["position"] for line in lines if "checkpoint" in line
     ]
-    assert positions == [0, 3]
+    # The runner may sign one more while the events arrive (a periodic checkpoint).
+    assert positions[0] == 0 and positions[-1] == 3 and positions == sorted(set(positions))
     out = verified_offline(lines, tmp_path, old.public_key)
-    assert out.startswith("OK: 3 events") and "2 checkpoint(s)" in out
+    assert out.startswith("OK: 3 events") and f"{len(positions)} checkpoint(s)" in out
 
 
 def test_a_position_0_checkpoint_of_another_head_still_fails(
