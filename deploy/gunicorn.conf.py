@@ -1,2 +1,2 @@
-# Production: gunicorn -c deploy/gunicorn.conf.py 'service.app:create_app()'
-from service.gunicorn_config import *  # noqa: F403
+# Production: gunicorn -c deploy/gunicorn.conf.py 'service.http.app:create_app()'
+from service.operations.gunicorn_config import *  # noqa: F403

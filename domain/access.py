@@ -32,7 +32,7 @@ class Role(StrEnum):
 
 
 EMPLOYER_STEPS = frozenset({"ziekmelding", "herstelmelding"})
-"""What an employer may report itself (API.md, Roles)."""
+"""What an employer may report itself (README, API conventions)."""
 
 
 @dataclass(frozen=True)

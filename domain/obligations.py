@@ -1,7 +1,7 @@
 """The Poortwachter obligations of a case: what is due when, and what met it.
 
 Pure functions of a case's facts (corrections applied) and a date. The rules
-are those of POORTWACHTER.md; each one names its legal source. Work happens
+are those of the Wet verbetering poortwachter; each one names its legal source. Work happens
 in two steps, so that read models can store what does not change with the
 calendar and judge the rest when asked:
 
@@ -35,7 +35,7 @@ PENDING = "pending"
 STATUSES = (OPEN, OVERDUE, MET, MET_LATE, NOT_APPLICABLE, WAIVED)
 
 EVALUATION_INTERVAL = timedelta(days=42)
-"""Evaluations every 6 weeks (Regeling procesgang art. 5; POORTWACHTER.md *Evaluations*)."""
+"""Evaluations every 6 weeks (Regeling procesgang art. 5)."""
 
 PLAN_AFTER_ANALYSIS = timedelta(days=14)
 """The plan van aanpak within 2 weeks of the probleemanalyse (Regeling procesgang art. 4)."""
@@ -138,7 +138,7 @@ class Schedule:
 
         Unmet evaluations repeat every 6 weeks: each one whose due date has
         passed is listed overdue, then the first still to come is listed open
-        — or none once the case has ended (POORTWACHTER.md *Evaluations*).
+        — or none once the case has ended (Regeling procesgang art. 5).
         """
         listed = [o.judged_on(today) for o in self.obligations]
         for evaluation in self._evaluations():
@@ -181,7 +181,7 @@ class Schedule:
 
 def recorded_late(fact: Fact, policy: Policy) -> bool:
     """Recorded more than the bureau's threshold (default 14) days after it happened
-    (POORTWACHTER.md: UWV weighs evidence made at the time more heavily). Notes,
+    (UWV weighs evidence made at the time more heavily). Notes,
     documents and corrections are records about the file, not steps, so never late."""
     if fact.type in ("notitie", "document", "correctie"):
         return False
@@ -199,7 +199,7 @@ def schedule(facts: list[Fact], policy: Policy | None = None) -> Schedule:
 
 
 class _Rules:
-    """The rules of POORTWACHTER.md applied to one case's facts."""
+    """The Poortwachter rules applied to one case's facts."""
 
     def __init__(self, facts: list[Fact], policy: Policy) -> None:
         self.facts = facts
@@ -273,7 +273,7 @@ class _Rules:
     def _evaluations(self, plan: Fact) -> tuple[list[Obligation], tuple[int, date] | None]:
         """Evaluations every 6 weeks after the plan van aanpak (Regeling procesgang art. 5).
 
-        POORTWACHTER.md *Evaluations*: an evaluatie or bijstelling on or before
+        Evaluations (Regeling procesgang art. 5): an evaluatie or bijstelling on or before
         the due date meets it; one within the next 6 weeks meets it late; the
         next is due 6 weeks after that action, or 6 weeks after the due date
         of a window that passed with no action at all.
@@ -375,7 +375,7 @@ class _Rules:
         self, code: str, due: date, proof: Fact | None, *, occurrence: int | None = None
     ) -> Obligation:
         """Met (on time or late) by its proof; else not applicable after the case ended;
-        else pending (POORTWACHTER.md *Status of an obligation*)."""
+        else pending (Werkwijzer Poortwachter)."""
         if proof is not None:
             return Obligation(
                 code,
@@ -424,7 +424,7 @@ class _Rules:
 
 
 def _ended_on(facts: list[Fact], periods: list) -> date | None:
-    """Obligations end when the case ends: full recovery or afsluiting (POORTWACHTER.md)."""
+    """Obligations end when the case ends: full recovery or afsluiting (Werkwijzer Poortwachter)."""
     ends = []
     if periods[-1].last is not None:
         ends.append(periods[-1].last)

@@ -1,6 +1,6 @@
 """A bureau's own thresholds for the obligation engine.
 
-POORTWACHTER.md: where a rule is configurable, the default is what UWV
+Where a rule is configurable, the default is what UWV
 practice expects and a tenant may tighten it, never loosen it silently. So
 each setting has a default and a maximum, and the maximum is the default.
 """
@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate
 from domain.errors import DomainError
 
 RECORDED_LATE_DAYS = 14
-"""An action recorded more than 14 days after it happened is recorded late (POORTWACHTER.md)."""
+"""An action recorded more than 14 days after it happened is recorded late (UWV practice)."""
 
 MELDING_ARBODIENST_DAYS = 7
 """The report to the arbodienst is due by the end of week 1 (practice under art. 7:658a BW)."""

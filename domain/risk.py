@@ -1,6 +1,6 @@
 """The loonsanctie risk of a case, with its reasons in plain Dutch.
 
-POORTWACHTER.md *Status of an obligation*: ``high`` when a core step of the
+Status of an obligation: ``high`` when a core step of the
 reintegration file is overdue or met late, or two or more evaluations were
 missed; ``medium`` for one missed evaluation or any action recorded late;
 ``low`` otherwise. UWV tests these steps when it judges the

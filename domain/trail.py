@@ -6,7 +6,7 @@ recorded and judged with what the case knew then: for a legal step, which
 obligation it fulfils and whether on time ("Plan van aanpak opgesteld door
 J. Smit op 2026-02-20 (week 7), tijdig: uiterlijk 2026-03-01."). A labour
 lawyer attaches the trail to a bezwaar, so the texts never guess: only what
-the event and the rules of POORTWACHTER.md say.
+the event and the rules of the law say.
 """
 
 from __future__ import annotations

@@ -15,10 +15,12 @@ from datetime import date
 from typing import Any
 
 from domain.assessment import RiskOutlook, risk_outlook
+from domain.calendar import SickPeriod
+from domain.case import Case
+from domain.hashchain import format_instant
 from domain.policy import Policy
 from projections.case_projection import CaseProjection, Touched
 from projections.store import Session, employer_scope
-from service.representations import case_summary, iso_date, periods_json
 
 
 class CaseList(CaseProjection):
@@ -142,3 +144,45 @@ def _outlook(medium: str | None, high: str | None) -> RiskOutlook:
     return RiskOutlook(
         date.fromisoformat(medium) if medium else None, date.fromisoformat(high) if high else None
     )
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    """The case as a row of this read model stores it (the list's answer, less the clock)."""
+    closing = case.closing
+    opening = case.opening.data
+    return {
+        "case_id": str(case.id),
+        "employer_id": case.employer_id,
+        "employee": case.employee,
+        "status": case.status,
+        "first_sick_day": case.first_sick_day.isoformat(),
+        "reported_on": opening["reported_on"],
+        "expected_duration_weeks": opening.get("expected_duration_weeks"),
+        "work_accident": opening.get("work_accident"),
+        "third_party_liable": opening.get("third_party_liable"),
+        "vangnet": opening.get("vangnet"),
+        "track": case.track,
+        "version": case.version,
+        "head_hash": case.head_hash,
+        "recovered_on": case.recovered_on.isoformat() if case.recovered_on else None,
+        "closed_on": closing.occurred_on.isoformat() if closing else None,
+        "closing_reason": closing.data.get("reason") if closing else None,
+        "corrected_event_ids": [f.event_id for f in case.facts if f.corrected_by],
+        "opened_at": format_instant(case.created_on),
+        "updated_at": format_instant(case.modified_on),
+    }
+
+
+def iso_date(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def periods_json(periods: list[SickPeriod]) -> list[list[str | None]]:
+    return [[p.first.isoformat(), p.last.isoformat() if p.last else None] for p in periods]
+
+
+def periods_from_json(stored: list[list[str | None]]) -> list[SickPeriod]:
+    return [
+        SickPeriod(date.fromisoformat(first or ""), date.fromisoformat(last) if last else None)
+        for first, last in stored
+    ]

@@ -24,10 +24,10 @@ from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAP
 from openapi_core.templating.paths.exceptions import PathError
 from werkzeug.serving import make_server
 
-from projections.runner import ProjectionRunner
-from service.app import create_app
+from service.application.tenancy import Tenancy
 from service.config import Settings
-from service.tenancy import Tenancy
+from service.http.app import create_app
+from service.operations.projection_runner import ProjectionRunner
 
 ADMIN_URL = os.environ.get(
     "SPOORLOG_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -1,4 +1,4 @@
-"""A valid body for every case command, all fictional (API.md, Cases)."""
+"""A valid body for every case command, all fictional (README)."""
 
 from __future__ import annotations
 

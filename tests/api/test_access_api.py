@@ -1,4 +1,4 @@
-"""Tenants, keys, roles and scope over real HTTP (API.md, Authentication and Roles)."""
+"""Tenants, keys, roles and scope over real HTTP (README, API conventions)."""
 
 from __future__ import annotations
 

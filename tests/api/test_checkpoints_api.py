@@ -18,11 +18,11 @@ from typing import Any
 
 from domain.checkpoint import sign
 from domain.hashchain import GENESIS_HASH, format_instant
-from projections.runner import ProjectionRunner
-from service.checkpoints import _private_key
+from service.application.tenancy import Tenancy
 from service.config import Settings
-from service.tenancy import Tenancy
-from service.verify_export import verify_export
+from service.operations.projection_runner import ProjectionRunner
+from service.proof.checkpoints import _private_key
+from service.proof.verify_export import verify_export
 from tests.api.payloads import case_body, step_body
 from tests.api.test_export_api import exported, offline
 from tests.conftest import Api

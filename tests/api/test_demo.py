@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service import demo
+from service.cli import demo
 from service.config import Settings
 from tests.conftest import Api
 

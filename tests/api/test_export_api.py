@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from domain.checkpoint import Checkpoint
-from service.verify_export import verify_export
+from service.proof.verify_export import verify_export
 from tests.api.payloads import case_body, step_body
 from tests.conftest import Api
 from tests.served import cli_env

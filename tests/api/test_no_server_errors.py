@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from service.step_schemas import STEP_SCHEMAS
+from service.http.step_schemas import STEP_SCHEMAS
 from tests.api.payloads import step_body
 from tests.conftest import Api
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from service.step_schemas import STEP_SCHEMAS
+from service.http.step_schemas import STEP_SCHEMAS
 from tests.api.payloads import case_body, step_body
 from tests.conftest import Api
 
@@ -63,8 +63,8 @@ def test_readiness_names_a_lagging_tenant_until_it_catches_up_and_stays_200(
 
     from werkzeug.serving import make_server
 
-    from projections.runner import ProjectionRunner
-    from service.app import create_app
+    from service.http.app import create_app
+    from service.operations.projection_runner import ProjectionRunner
 
     runner.stop()
     for _ in range(3):
@@ -116,7 +116,7 @@ def test_request_logs_are_json_with_ids_and_no_case_content(admin: Api, employer
     import io
     import logging
 
-    from service.observability import JsonFormatter
+    from service.operations.observability import JsonFormatter
 
     written = io.StringIO()
     handler = logging.StreamHandler(written)

@@ -22,7 +22,7 @@ import psycopg
 import pytest
 
 from service.config import Settings
-from service.stores import schema_name
+from service.persistence.stores import schema_name
 from tests.api.payloads import STEP_BODIES, case_body, day
 from tests.conftest import Api, key_of_another_employer
 from tests.served import cli_env

@@ -20,9 +20,9 @@ import requests
 
 from projections import projection
 from projections.audit_trail import AuditTrail
-from projections.runner import ReadModels
-from service.checkpoints import export
-from service.tenancy import Tenancy
+from service.application.tenancy import Tenancy
+from service.operations.projection_runner import ReadModels
+from service.proof.checkpoints import export
 from tests.benchmarks.bench_obligations import ACTOR, long_case, report, seed, timings
 from tests.benchmarks.bench_projections import raw_read
 from tests.benchmarks.setup import bench_settings, store_arguments

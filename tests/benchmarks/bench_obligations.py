@@ -32,9 +32,9 @@ from domain.case import Case
 from domain.facts import legal_date
 from projections import projection
 from projections.case_list import CaseList
-from projections.runner import ReadModels
 from projections.worklist import Worklist
-from service.tenancy import Tenancy
+from service.application.tenancy import Tenancy
+from service.operations.projection_runner import ReadModels
 from tests.benchmarks.setup import bench_settings, store_arguments
 from tests.served import free_port, start_server, stop_server
 

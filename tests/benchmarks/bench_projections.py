@@ -20,8 +20,8 @@ from domain.access import Actor
 from domain.case import Case
 from projections import projection
 from projections.case_list import CaseList
-from projections.runner import ProjectionRunner, ReadModels
-from service.tenancy import Tenancy
+from service.application.tenancy import Tenancy
+from service.operations.projection_runner import ProjectionRunner, ReadModels
 from tests.benchmarks.setup import bench_settings, store_arguments
 
 ACTOR = Actor("bench", "casemanager")

@@ -1,4 +1,4 @@
-"""One bounded pool per process, whatever the number of tenants (DESIGN.md, decision 3)."""
+"""One bounded pool per process, whatever the number of tenants (connections never grow)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from datetime import date, timedelta
 
 import psycopg
 
+from service.application.tenancy import Tenancy
 from service.config import Settings
-from service.tenancy import Tenancy
 from tests.conftest import unique_slug
 
 TENANTS = 50

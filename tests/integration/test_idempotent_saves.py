@@ -23,11 +23,11 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.access import Actor
 from domain.case import Case
+from service.application.tenancy import Tenancy
+from service.application.tenant_application import TenantApplication
 from service.config import Settings
-from service.recorders import IdempotentResponse
-from service.stores import schema_name
-from service.tenancy import Tenancy
-from service.tenant_application import TenantApplication
+from service.persistence.recorders import IdempotentResponse
+from service.persistence.stores import schema_name
 from tests.conftest import unique_slug
 
 ACTOR = Actor("key-1", "casemanager")

@@ -27,10 +27,10 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from projections.runner import ProjectionRunner
-from service.app import create_app
+from service.application.tenancy import Tenancy
 from service.config import Settings
-from service.tenancy import Tenancy
+from service.http.app import create_app
+from service.operations.projection_runner import ProjectionRunner
 from tests.api.payloads import case_body
 from tests.conftest import OPERATOR_KEY, Api, unique_slug
 from tests.served import cli_env, free_port

@@ -15,9 +15,9 @@ import pytest
 from domain.access import Actor
 from projections.case_list import CaseList
 from projections.projection import active_build, catch_up, rebuild, run, target_build
-from projections.runner import ProjectionRunner, ReadModels
+from service.application.tenancy import Tenancy
 from service.config import Settings
-from service.tenancy import Tenancy
+from service.operations.projection_runner import ProjectionRunner, ReadModels
 from tests.conftest import unique_slug
 from tests.served import cli_env
 

@@ -23,10 +23,10 @@ import pytest
 from domain.access import Actor
 from projections import projection
 from projections.progress import ProgressReport
-from projections.runner import PROJECTIONS, ProjectionRunner, ReadModels
 from projections.store import error_text, store_unavailable
+from service.application.tenancy import Tenancy
 from service.config import Settings
-from service.tenancy import Tenancy
+from service.operations.projection_runner import PROJECTIONS, ProjectionRunner, ReadModels
 from tests.api.payloads import case_body, step_body
 from tests.api.test_verify_api import StoredEvents
 from tests.conftest import Api, unique_slug

@@ -18,9 +18,9 @@ from eventsourcing.utils import get_topic
 from werkzeug.serving import make_server
 
 from domain.case import Case
-from service.app import create_app
+from service.application.tenancy import Tenancy
 from service.config import Settings
-from service.tenancy import Tenancy
+from service.http.app import create_app
 from tests.api.payloads import case_body
 from tests.conftest import OPERATOR_KEY, Api, unique_slug
 

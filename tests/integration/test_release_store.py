@@ -17,11 +17,11 @@ import pytest
 from werkzeug.serving import make_server
 
 from domain.hashchain import canonical_bytes
-from projections.runner import ProjectionRunner
-from service.app import create_app
-from service.checkpoints import feed_lines
+from service.application.tenancy import Tenancy
 from service.config import Settings
-from service.tenancy import Tenancy
+from service.http.app import create_app
+from service.operations.projection_runner import ProjectionRunner
+from service.proof.checkpoints import feed_lines
 from tests.api.payloads import day, step_body
 from tests.conftest import Api
 

@@ -1,4 +1,4 @@
-"""Counting Poortwachter days and weeks (POORTWACHTER.md, Counting time)."""
+"""Counting Poortwachter days and weeks (art. 7:629 BW, Werkwijzer Poortwachter)."""
 
 from datetime import date
 

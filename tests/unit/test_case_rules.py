@@ -239,7 +239,7 @@ def test_every_event_carries_actor_role_date_and_a_chained_hash() -> None:
 
 def test_every_step_of_the_contract_is_a_verb_with_its_own_event() -> None:
     from domain.case import _STEP_EVENTS
-    from service.step_schemas import STEP_SCHEMAS
+    from service.http.step_schemas import STEP_SCHEMAS
 
     names = {c.type_name for c in _STEP_EVENTS}
 

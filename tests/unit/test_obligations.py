@@ -1,4 +1,4 @@
-"""The Poortwachter obligations, worked out with dates (issue 4; POORTWACHTER.md).
+"""The Poortwachter obligations, worked out with dates (each with its legal source).
 
 Most cases start on Monday 2025-01-06, so week *n* ends on the Sunday
 2025-01-06 + 7n - 1: week 1 on 2025-01-12, week 6 on 2025-02-16, week 8 on

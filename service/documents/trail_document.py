@@ -1,0 +1,156 @@
+"""The audit trail as a document: printable HTML, and the same as PDF.
+
+Fit for a re-integratieverslag appendix: the case header, the obligations,
+the timeline in plain Dutch with every hash, and the verification result. The
+PDF is drawn with fpdf2, which installs with pip alone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fpdf import FPDF
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+STATUS_NAMES = {
+    "open": "open",
+    "overdue": "te laat, nog niet gedaan",
+    "met": "tijdig",
+    "met_late": "te laat gedaan",
+    "not_applicable": "vervallen",
+    "waived": "vrijgesteld",
+}
+CASE_STATUS = {"open": "lopend", "recovered": "hersteld", "closed": "afgesloten"}
+RISK = {"low": "laag", "medium": "gemiddeld", "high": "hoog"}
+
+_templates = Environment(
+    loader=PackageLoader("service.documents", "templates"), autoescape=select_autoescape(["html"])
+)
+
+
+def context(
+    case: dict[str, Any],
+    obligations: dict[str, Any],
+    trail: dict[str, Any],
+    verification: dict[str, Any],
+    as_of: datetime | None,
+) -> dict[str, Any]:
+    """Everything both renderings show, from the API's own JSON answers."""
+    return {
+        "case": case,
+        "obligations": obligations,
+        "trail": trail,
+        "verification": verification,
+        "as_of_label": f"per {as_of.isoformat()}" if as_of else "op dit moment",
+        "status_label": CASE_STATUS.get(case["status"], case["status"]),
+        "risk_label": RISK.get(obligations["loonsanctie_risk"], obligations["loonsanctie_risk"]),
+        "status_names": STATUS_NAMES,
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def html(values: dict[str, Any]) -> str:
+    return _templates.get_template("audit_trail.html").render(**values)
+
+
+def pdf(values: dict[str, Any]) -> bytes:
+    case, obligations = values["case"], values["obligations"]
+    document = FPDF(format="A4")
+    document.set_auto_page_break(auto=True, margin=15)
+    document.add_page()
+    document.set_title(f"Audit trail {case['employee']['name']}")
+    document.set_font("helvetica", "B", 15)
+    document.cell(0, 9, _latin("Audit trail re-integratiedossier"), new_x="LMARGIN", new_y="NEXT")
+    document.set_font("helvetica", "", 9)
+    document.cell(
+        0, 5, _latin(f"Wet verbetering poortwachter - stand van zaken {values['as_of_label']}"),
+        new_x="LMARGIN", new_y="NEXT",
+    )  # fmt: skip
+    document.ln(3)
+    header = [
+        ("Werkgever", case["employer_name"]),
+        ("Werknemer", case["employee"]["name"]),
+        ("Eerste ziektedag", case["first_sick_day"]),
+        ("Status", values["status_label"]),
+        ("Ziektedagen / week", f"{case['sick_days']} / week {case['week']}"),
+        ("Loonsanctierisico", values["risk_label"]),
+        ("Zaaknummer", case["case_id"]),
+    ]
+    for label, value in header:
+        document.set_font("helvetica", "B", 9)
+        document.cell(40, 5, _latin(label))
+        document.set_font("helvetica", "", 9)
+        document.cell(0, 5, _latin(str(value)), new_x="LMARGIN", new_y="NEXT")
+    for reason in obligations["risk_reasons"]:
+        document.multi_cell(0, 4.5, _latin(f"- {reason}"), new_x="LMARGIN", new_y="NEXT")
+
+    _heading(document, "Verplichtingen")
+    rows = [
+        (
+            o["label"] + (f" {o['occurrence']}" if o["occurrence"] else ""),
+            o["due_on"],
+            STATUS_NAMES.get(o["status"], o["status"]),
+            o["met_on"] or "",
+            (o["recorded_at"] or "")[:10] + (" (laat)" if o["recorded_late"] else ""),
+        )
+        for o in obligations["obligations"]
+    ]
+    _table(document, ("Verplichting", "Uiterlijk", "Status", "Gedaan op", "Vastgelegd"), rows)
+
+    _heading(document, "Tijdlijn")
+    _table(
+        document,
+        ("Datum", "Gebeurtenis en hash", "Vastgelegd"),
+        [(e["occurred_on"], _told(e), e["recorded_at"][:10]) for e in values["trail"]["entries"]],
+        widths=(22, 136, 22),
+    )
+
+    verification = values["verification"]
+    _heading(document, "Verificatie")
+    document.set_font("helvetica", "B", 9)
+    verdict = (
+        f"Hashketen intact: {verification['events_checked']} gebeurtenissen gecontroleerd."
+        if verification["valid"]
+        else "Hashketen NIET intact: " + " ".join(verification["problems"])
+    )
+    document.multi_cell(0, 5, _latin(verdict), new_x="LMARGIN", new_y="NEXT")
+    document.set_font("courier", "", 7)
+    document.multi_cell(
+        0, 4, f"Laatste hash: {verification['head_hash']}", new_x="LMARGIN", new_y="NEXT"
+    )
+    return bytes(document.output())
+
+
+def _heading(document: FPDF, text: str) -> None:
+    document.ln(4)
+    document.set_font("helvetica", "B", 12)
+    document.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+    document.set_font("helvetica", "", 8)
+
+
+def _table(
+    document: FPDF,
+    head: tuple[str, ...],
+    rows: list[tuple[str, ...]],
+    widths: tuple[int, ...] | None = None,
+) -> None:
+    with document.table(col_widths=widths, text_align="LEFT", line_height=4) as table:
+        table.row([_latin(h) for h in head])
+        for row in rows:
+            table.row([_latin(str(cell)) for cell in row])
+
+
+def _latin(text: str) -> str:
+    """The PDF's core fonts are Latin-1: anything else is shown as '?', never an error."""
+    dashes = str.maketrans({"\u2013": "-", "\u2014": "-"})
+    return text.translate(dashes).encode("latin-1", "replace").decode("latin-1")
+
+
+def _told(entry: dict[str, Any]) -> str:
+    """The entry as it reads now, and, when corrected, as it was first recorded."""
+    text = entry["summary_nl"]
+    if entry.get("original"):
+        first = entry["original"]
+        text += f"\nGecorrigeerd; oorspronkelijk ({first['occurred_on']}): {first['summary_nl']}"
+    return f"{text}\n{entry['hash']}"

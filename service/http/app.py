@@ -1,0 +1,73 @@
+"""The Flask app factory: one Tenancy per process, every API blueprint, problems for errors."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service.application.tenancy import Tenancy
+from service.config import Settings
+from service.http import problems, security_headers
+from service.http.conventions import Api
+from service.http.views import (
+    access,
+    cases,
+    employers,
+    feed,
+    operations,
+    proof,
+    worklist,
+)
+from service.http.views import (
+    settings as bureau_settings,
+)
+from service.operations import observability
+from service.operations.projection_runner import ReadModels
+
+
+def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask("spoorlog")
+    app.config.update(
+        API_TITLE="Spoorlog",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="v1/openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        MAX_CONTENT_LENGTH=settings.max_document_bytes + 64 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    tenancy = tenancy or Tenancy(settings)
+    read_models = ReadModels(tenancy)
+    app.extensions["spoorlog"] = tenancy
+    app.extensions["spoorlog.read_models"] = read_models
+    observability.configure_logging()
+    observability.register(app, tenancy, read_models, settings.max_projection_lag)
+    api = Api(
+        app,
+        spec_kwargs={
+            "info": {
+                "description": "Event-sourced Wet verbetering poortwachter case files. "
+                "See README.md for the hash chain's canonical form."
+            },
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+        },
+    )
+    blueprints = (
+        access.platform,
+        access.keys,
+        employers.blp,
+        cases.blp,
+        feed.blp,
+        worklist.blp,
+        bureau_settings.blp,
+        proof.blp,
+    )
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    app.register_blueprint(operations.blp)
+    problems.register(app)
+    security_headers.register(app)
+    return app

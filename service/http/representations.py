@@ -1,0 +1,210 @@
+"""How events, cases, employers and keys look in API v1 (the JSON clients read).
+
+Apart on purpose from the rows read models store (``projections/``, versioned
+with their projection) and from the feed line the tenant chain signs
+(``service/proof/feed_line.py``, frozen): the three change at different speeds.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import uuid5
+
+from domain.access import ApiKey
+from domain.assessment import Assessment
+from domain.calendar import SickPeriod, sick_days, week_of_day
+from domain.case import Case
+from domain.employer import Employer
+from domain.facts import legal_date
+from domain.hashchain import format_instant
+from domain.obligations import Obligation
+from domain.policy import Policy, TenantPolicy
+from domain.reintegration import THRESHOLD_PERCENTAGE, ReintegrationResult
+from domain.verification import Verification
+
+
+def event_json(event: Case.Event) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "case_id": str(event.originator_id),
+        "type": event.type_name,
+        "version": event.originator_version,
+        "schema_version": getattr(type(event), "class_version", 1),
+        "occurred_on": event.occurred_on.isoformat(),
+        "recorded_at": format_instant(event.timestamp),
+        "actor": event.actor,
+        "role": event.role,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+
+
+def case_json(case: Case, now: datetime, assessment: Assessment) -> dict[str, Any]:
+    """The case as known at ``now``; sick days, week and risk are judged on that day."""
+    closing = case.closing
+    opening = case.opening.data
+    return {
+        "case_id": str(case.id),
+        "employer_id": case.employer_id,
+        "employee": case.employee,
+        "status": case.status,
+        "first_sick_day": case.first_sick_day.isoformat(),
+        "reported_on": opening["reported_on"],
+        "expected_duration_weeks": opening.get("expected_duration_weeks"),
+        "work_accident": opening.get("work_accident"),
+        "third_party_liable": opening.get("third_party_liable"),
+        "vangnet": opening.get("vangnet"),
+        "track": case.track,
+        "version": case.version,
+        "head_hash": case.head_hash,
+        "recovered_on": iso_date(case.recovered_on),
+        "closed_on": iso_date(closing.occurred_on if closing else None),
+        "closing_reason": closing.data.get("reason") if closing else None,
+        "corrected_event_ids": [f.event_id for f in case.facts if f.corrected_by],
+        "opened_at": format_instant(case.created_on),
+        "updated_at": format_instant(case.modified_on),
+        **case_clock(case.sick_periods, now),
+        "loonsanctie_risk": assessment.risk.level,
+        "risk_reasons": assessment.risk.reasons,
+        "reintegration": reintegration_json(assessment.reintegration),
+    }
+
+
+def obligation_json(obligation: Obligation) -> dict[str, Any]:
+    return {
+        "code": obligation.code,
+        "label": obligation.step.label,
+        "due_on": obligation.due_on.isoformat(),
+        "status": obligation.status,
+        "met_on": iso_date(obligation.met_on),
+        "recorded_at": format_instant(obligation.recorded_at) if obligation.recorded_at else None,
+        "recorded_late": obligation.recorded_late,
+        "event_ids": list(obligation.event_ids),
+        "occurrence": obligation.occurrence,
+        "early": obligation.early,
+        "ground": obligation.ground,
+        "source": obligation.step.source,
+    }
+
+
+def obligations_json(case: Case, now: datetime, assessment: Assessment) -> dict[str, Any]:
+    return {
+        "case_id": str(case.id),
+        "as_of": format_instant(now),
+        "judged_on": assessment.judged_on.isoformat(),
+        "version": case.version,
+        "loonsanctie_risk": assessment.risk.level,
+        "risk_reasons": assessment.risk.reasons,
+        "obligations": [obligation_json(o) for o in assessment.obligations],
+        "reintegration": reintegration_json(assessment.reintegration),
+    }
+
+
+def reintegration_json(result: ReintegrationResult) -> dict[str, Any]:
+    return {
+        "wage_value_percentage": result.wage_value_percentage,
+        "threshold_percentage": THRESHOLD_PERCENTAGE,
+        "reaches_threshold": result.reaches_threshold,
+        "since": iso_date(result.since),
+        "event_ids": list(result.event_ids),
+    }
+
+
+def verification_json(result: Verification) -> dict[str, Any]:
+    return {
+        "valid": result.valid,
+        "events_checked": result.events_checked,
+        "head_hash": result.head_hash,
+        "problems": result.problems,
+    }
+
+
+def iso_date(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def case_clock(periods: list[SickPeriod], now: datetime) -> dict[str, Any]:
+    """What changes with the calendar alone: computed when asked, never stored."""
+    days = sick_days(periods, legal_date(now))
+    return {"sick_days": days, "week": week_of_day(days), "as_of": format_instant(now)}
+
+
+def employer_json(employer: Employer) -> dict[str, Any]:
+    return {
+        "id": str(employer.id),
+        **employer_fields(employer),
+        "created_at": format_instant(employer.created_on),
+    }
+
+
+def key_json(key: ApiKey, plain: str | None = None) -> dict[str, Any]:
+    body = {
+        "id": str(key.id),
+        "name": key.name,
+        "role": key.role,
+        "employer_ids": key.employer_ids,
+        "revoked": key.revoked,
+    }
+    if plain is not None:
+        body["key"] = plain
+    return body
+
+
+def feed_item(event: Any, position: int) -> dict[str, Any]:
+    """Any event of the tenant as the feed shows it; case events as everywhere else."""
+    if isinstance(event, Case.Event):
+        return {**event_json(event), "position": position}
+    if isinstance(event, TenantPolicy.Changed):
+        kind, data = "policy_changed", policy_fields(event)
+        owner: dict[str, Any] = {}
+    else:
+        kind, data = "employer_registered", employer_fields(event)
+        owner = {"employer_id": str(event.originator_id)}
+    return {
+        "event_id": str(uuid5(event.originator_id, str(event.originator_version))),
+        "case_id": None,
+        **owner,
+        "type": kind,
+        "version": event.originator_version,
+        "schema_version": 1,
+        "occurred_on": legal_date(event.timestamp).isoformat(),
+        "recorded_at": format_instant(event.timestamp),
+        "actor": event.actor,
+        "role": event.role,
+        "data": data,
+        "prev_hash": None,
+        "hash": None,
+        "position": position,
+    }
+
+
+def employer_fields(employer: Any) -> dict[str, Any]:
+    """What an employer is registered with: on the aggregate and on its event alike."""
+    return {
+        "name": employer.name,
+        "kvk_number": employer.kvk_number,
+        "eigenrisicodrager_zw": employer.eigenrisicodrager_zw,
+        "eigenrisicodrager_wga": employer.eigenrisicodrager_wga,
+    }
+
+
+def policy_fields(event: TenantPolicy.Changed) -> dict[str, Any]:
+    return {
+        "recorded_late_days": event.recorded_late_days,
+        "melding_arbodienst_days": event.melding_arbodienst_days,
+    }
+
+
+def policy_json(policy: TenantPolicy | None) -> dict[str, Any]:
+    """The bureau's thresholds now, the defaults they may only tighten, and their history."""
+    current = policy.at() if policy else Policy()
+    return {
+        **current.as_dict(),
+        "defaults": Policy().as_dict(),
+        "history": [
+            {"changed_at": format_instant(changed), **p.as_dict()}
+            for changed, p in (policy.history if policy else [])
+        ],
+    }

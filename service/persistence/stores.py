@@ -1,0 +1,364 @@
+"""Where each tenant's events live: a PostgreSQL schema, or an SQLite file.
+
+On PostgreSQL every tenant has its own schema ``t_<slug>`` (a store per
+tenant: no query can reach another tenant's rows), and every tenant's
+datastore borrows the connections of one bounded pool per process, so the
+number of connections never grows with the number of tenants. The embedded
+default keeps one SQLite file per tenant under the data directory. The
+control plane has a schema or file of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import psycopg
+import psycopg.errors
+import psycopg_pool
+from eventsourcing.persistence import (
+    ConnectionUnavailableError,
+    InfrastructureFactory,
+    IntegrityError,
+    InternalError,
+    OperationalError,
+    PersistenceError,
+    ProgrammingError,
+)
+from eventsourcing.postgres import PostgresDatastore, PostgresFactory
+from eventsourcing.sqlite import SQLiteFactory
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from service.config import Settings
+from service.persistence.recorders import PostgresTenantRecorder, SQLiteTenantRecorder
+
+CONTROL = "control"
+"""The name of the control plane's store, beside the tenants'."""
+
+log = logging.getLogger("spoorlog.stores")
+
+T = TypeVar("T")
+
+
+class StoreUnavailable(PersistenceError):
+    """The store cannot answer now: down, unreachable, full, or too busy. 503, retry later.
+
+    Deliberately not an ``OperationalError``: the library retries those ten
+    times per call, so an outage would hold every request ten pool waits long.
+    It is raised ``from`` the error that revealed it.
+    """
+
+
+_SQLITE_UNAVAILABLE = {
+    sqlite3.SQLITE_BUSY,  # "database is locked", after the lock timeout
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_NOMEM,
+    sqlite3.SQLITE_READONLY,  # e.g. a file system remounted read-only
+    sqlite3.SQLITE_IOERR,  # "disk I/O error"
+    sqlite3.SQLITE_FULL,  # "database or disk is full"
+    sqlite3.SQLITE_CANTOPEN,  # "unable to open database file"
+    sqlite3.SQLITE_PROTOCOL,
+}
+_PG_UNAVAILABLE_CLASSES = ("08", "53", "57", "58")
+"""SQLSTATE classes: connection exception, insufficient resources (disk full, too many
+connections), operator intervention (shutdown, statement timeout), system error (I/O)."""
+_PG_UNAVAILABLE_STATES = {"55P03"}  # lock_not_available: lock_timeout expired
+
+
+def _unavailable_here(error: BaseException) -> bool:
+    if isinstance(error, StoreUnavailable | psycopg_pool.PoolTimeout | ConnectionUnavailableError):
+        return True
+    if isinstance(error, psycopg_pool.TooManyRequests | psycopg_pool.PoolClosed):
+        return True
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _SQLITE_UNAVAILABLE
+    if isinstance(error, psycopg.errors.PipelineAborted):
+        return False  # an earlier statement of the same pipeline failed: see that one
+    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        state = error.sqlstate
+        if state is None:  # raised by the client: the connection failed or was lost
+            return True
+        return state[:2] in _PG_UNAVAILABLE_CLASSES or state in _PG_UNAVAILABLE_STATES
+    if isinstance(error, psycopg.Error) and error.sqlstate:
+        return error.sqlstate[:2] in ("53", "58")
+    return False
+
+
+def store_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` (or an error it was raised from) says the store is unavailable.
+
+    Unavailable: PostgreSQL down, unreachable, shutting down, out of disk or
+    connections, a statement or lock wait over the store timeout, no pooled
+    connection in time; SQLite locked past its timeout, full, unreadable or
+    unopenable. Not unavailable: constraint violations (idempotency and
+    version races), aborted pipelines, bad SQL, data errors — bugs and races
+    keep their own answers.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if _unavailable_here(current):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _reason(error: BaseException) -> str:
+    """libpq's reason for a failed connection, without the 'connection to server…' preamble."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    reason = first.rsplit("failed: ", 1)[-1]
+    return reason.replace("FATAL:", "").strip()
+
+
+def retry_setup(make: Callable[[], T], attempts: int = 8) -> T:
+    """Open a store, retrying its (idempotent) DDL when another process ran it at the same time.
+
+    PostgreSQL's ``IF NOT EXISTS`` and ``CREATE OR REPLACE`` are not safe
+    against a concurrent twin: gunicorn workers and the projection runner
+    starting together see ``duplicate key`` or ``tuple concurrently updated``.
+    The second attempt finds everything in place.
+    """
+    for attempt in range(attempts):
+        try:
+            return make()
+        except (IntegrityError, InternalError, ProgrammingError, OperationalError) as error:
+            if attempt == attempts - 1 or store_unavailable(error):
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def schema_name(slug: str) -> str:
+    """``t_<slug>`` with hyphens as underscores (slugs have no underscores, so it is 1:1)."""
+    return "t_" + slug.replace("-", "_")
+
+
+class Stores(Protocol):
+    """Makes the eventsourcing infrastructure factory for one tenant's store."""
+
+    def factory(self, store: str, env: Any) -> InfrastructureFactory[Any]: ...
+
+    def drop(self, store: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class GuardedDatastore(PostgresDatastore):
+    """The library's datastore, bounded in time: an unavailable server is a quick 503.
+
+    Waiting for a pooled connection ends after the store timeout; then, or when
+    a statement or lock wait ran past it, :class:`StoreUnavailable` is raised
+    instead of the library's ``OperationalError``, so its retry decorators do
+    not wait ten times over. A connection lost in mid-statement stays an
+    ``OperationalError``: the library's retry takes a fresh connection, which
+    is right after a restart and ends in the pool wait during an outage.
+    """
+
+    where: str = ""
+    last_connect_error: list[BaseException | None]
+    """The pool's latest connection failure (shared with every schema's datastore)."""
+
+    @contextmanager
+    def get_connection(self) -> Iterator[psycopg.Connection[DictRow]]:
+        try:
+            with super().get_connection() as conn:
+                yield conn
+        except PersistenceError as error:
+            if isinstance(error, StoreUnavailable) or not self._gives_up(error):
+                raise
+            raise StoreUnavailable(self.describe(error)) from error
+
+    @staticmethod
+    def _gives_up(error: PersistenceError) -> bool:
+        cause = error.__cause__
+        if isinstance(cause, psycopg_pool.PoolTimeout | psycopg_pool.TooManyRequests):
+            return True
+        if isinstance(cause, psycopg.Error) and cause.sqlstate:
+            return cause.sqlstate[:2] in ("53", "58") or cause.sqlstate in ("57014", "55P03")
+        return False
+
+    def describe(self, error: BaseException) -> str:
+        """Why the store is unavailable, for the log and the command line."""
+        failed = getattr(self, "last_connect_error", [None])[0]
+        if isinstance(error.__cause__, psycopg_pool.PoolTimeout) and failed is not None:
+            return f"cannot connect to PostgreSQL at {self.where}: {_reason(failed)}"
+        return f"PostgreSQL at {self.where} is unavailable: {_reason(error)}"
+
+
+def _reporting_connection(failures: list[BaseException | None]) -> type[Any]:
+    """A connection class that notes why the pool's latest connection attempt failed.
+
+    The pool connects in the background and only says "couldn't get a
+    connection after 5.00 sec"; this keeps libpq's reason ("database "x" does
+    not exist", "Connection refused") for the message.
+    """
+
+    class ReportingConnection(psycopg.Connection[DictRow]):
+        @classmethod
+        def connect(cls, *args: Any, **kwargs: Any) -> Any:
+            try:
+                conn = super().connect(*args, **kwargs)
+            except psycopg.Error as error:
+                failures[0] = error
+                raise
+            failures[0] = None
+            return conn
+
+    return ReportingConnection
+
+
+class SchemaDatastore(GuardedDatastore):
+    """One schema on the process's shared pool.
+
+    The library's datastore builds a pool of its own; this one takes the
+    shared pool's settings and connections and only changes the schema the
+    recorders qualify their tables with. Closing it leaves the pool open,
+    because the pool belongs to the process.
+    """
+
+    def __init__(self, shared: PostgresDatastore, schema: str) -> None:
+        vars(self).update(vars(shared))
+        self.schema = schema
+        # Composite types are per schema, so their adapters are too.
+        self.db_type_names = set()
+        self.psycopg_type_adapters = {}
+        self.psycopg_python_types = {}
+
+    def close(self) -> None:
+        pass
+
+
+class TenantPostgresFactory(PostgresFactory):
+    application_recorder_class = PostgresTenantRecorder
+
+    def __init__(self, env: Any, datastore: PostgresDatastore) -> None:
+        InfrastructureFactory.__init__(self, env)
+        self.datastore = datastore
+
+
+class TenantSQLiteFactory(SQLiteFactory):
+    application_recorder_class = SQLiteTenantRecorder
+
+
+class PostgresStores:
+    """Every tenant in its own schema; one bounded pool for all of them."""
+
+    def __init__(self, settings: Settings) -> None:
+        params = conninfo_to_dict(settings.database_url or "")
+        host = str(params.get("host", "localhost"))
+        port = str(params.get("port", "5432"))
+        timeout = settings.store_timeout
+        self.shared = GuardedDatastore(
+            dbname=str(params.get("dbname", "postgres")),
+            host=host,
+            port=port,
+            user=str(params.get("user", "postgres")),
+            password=str(params.get("password", "")),
+            # the library passes this on as the pool's wait for a connection
+            connect_timeout=min(settings.pool_timeout, timeout),
+            idle_in_transaction_session_timeout=30,
+            pool_size=settings.pool_min,
+            max_overflow=max(0, settings.pool_max - settings.pool_min),
+            schema="public",
+        )
+        self.shared.where = f"{host}:{port}"
+        self.shared.last_connect_error = [None]
+        pool = self.shared.pool
+        assert isinstance(pool.kwargs, dict)
+        millis = max(1, int(timeout * 1000))
+        pool.kwargs.update(
+            application_name=settings.application_name,
+            connect_timeout=max(2, math.ceil(timeout)),  # libpq's least is 2 s
+            # a server that died without closing its sockets is noticed too
+            keepalives=1,
+            keepalives_idle=max(1, math.ceil(timeout)),
+            keepalives_interval=1,
+            keepalives_count=3,
+            tcp_user_timeout=millis,
+            # The library takes its EXCLUSIVE insert lock with SET LOCAL lock_timeout = 0,
+            # so under contention only the statement timeout bounds that wait.
+            options=f"-c statement_timeout={millis} -c lock_timeout={millis}",
+            # No server-side prepared statements: the library inserts in pipeline mode,
+            # and after a pipeline aborted by a twin's key conflict psycopg could believe
+            # a statement prepared that the server had skipped ("prepared statement
+            # _pg3_16 does not exist").
+            prepare_threshold=None,
+        )
+        pool.connection_class = _reporting_connection(self.shared.last_connect_error)
+        # A reconnection gives up after the store timeout, so the next request starts a
+        # fresh attempt: service resumes within seconds of the server, not after a backoff
+        # grown through the outage.
+        pool.reconnect_timeout = max(timeout, 1.0)
+        self.control_schema = settings.control_schema
+        self._datastores: dict[str, SchemaDatastore] = {}
+        self._lock = threading.Lock()
+
+    def datastore(self, store: str) -> SchemaDatastore:
+        schema = self.control_schema if store == CONTROL else schema_name(store)
+        with self._lock:
+            if schema not in self._datastores:
+                retry_setup(lambda: self._create_schema(schema))
+                self._datastores[schema] = SchemaDatastore(self.shared, schema)
+            return self._datastores[schema]
+
+    def _create_schema(self, schema: str) -> None:
+        with self.shared.transaction(commit=True) as curs:
+            curs.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
+
+    def factory(self, store: str, env: Any) -> InfrastructureFactory[Any]:
+        return TenantPostgresFactory(env, self.datastore(store))
+
+    def drop(self, store: str) -> None:
+        """Remove a tenant's schema whole (tests, erasure)."""
+        schema = schema_name(store)
+        with self._lock:
+            self._datastores.pop(schema, None)
+        with self.shared.transaction(commit=True) as curs:
+            curs.execute(SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(Identifier(schema)))
+
+    def close(self) -> None:
+        self.shared.close()
+
+
+class EmbeddedStores:
+    """One SQLite file per tenant under the data directory: zero set-up."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.root = Path(settings.data_dir)
+        self.timeout = settings.store_timeout
+        (self.root / "tenants").mkdir(parents=True, exist_ok=True)
+
+    def path(self, store: str) -> Path:
+        if store == CONTROL:
+            return self.root / "control.sqlite"
+        return self.root / "tenants" / f"{store}.sqlite"
+
+    def factory(self, store: str, env: Any) -> InfrastructureFactory[Any]:
+        env[TenantSQLiteFactory.SQLITE_DBNAME] = str(self.path(store))
+        env[TenantSQLiteFactory.SQLITE_LOCK_TIMEOUT] = str(max(1, math.ceil(self.timeout)))
+        factory = TenantSQLiteFactory(env)
+        # the wait for the one writer's connection, before SQLite's own lock wait
+        factory.datastore.pool.pool_timeout = self.timeout
+        return factory
+
+    def drop(self, store: str) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path(store)}{suffix}").unlink(missing_ok=True)
+
+    def close(self) -> None:
+        pass
+
+
+def open_stores(settings: Settings) -> Stores:
+    return PostgresStores(settings) if settings.uses_postgres else EmbeddedStores(settings)
