@@ -69,7 +69,7 @@ def _days(first: date, later: date) -> str:
 
 
 def _late(obligation: Obligation) -> str:
-    step = obligation.step
+    step = obligation.kind
     if obligation.status == MET_LATE:
         assert obligation.met_on is not None
         return (

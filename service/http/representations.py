@@ -75,7 +75,7 @@ def case_json(case: Case, now: datetime, assessment: Assessment) -> dict[str, An
 def obligation_json(obligation: Obligation) -> dict[str, Any]:
     return {
         "code": obligation.code,
-        "label": obligation.step.label,
+        "label": obligation.kind.label,
         "due_on": obligation.due_on.isoformat(),
         "status": obligation.status,
         "met_on": iso_date(obligation.met_on),
@@ -85,7 +85,7 @@ def obligation_json(obligation: Obligation) -> dict[str, Any]:
         "occurrence": obligation.occurrence,
         "early": obligation.early,
         "ground": obligation.ground,
-        "source": obligation.step.source,
+        "source": obligation.kind.source,
     }
 
 

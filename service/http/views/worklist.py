@@ -12,7 +12,7 @@ from flask import Response
 from werkzeug.exceptions import BadRequest
 
 from domain.facts import legal_date
-from domain.obligations import STEPS
+from domain.obligations import KINDS
 from projections.worklist import Key, Worklist
 from service.http import auth, read_models
 from service.http.case_file import with_names
@@ -52,7 +52,7 @@ def worklist(args: dict[str, Any]) -> Response:
     )
     for item in items:
         due_on = date.fromisoformat(item["due_on"])
-        item["label"] = STEPS[item["code"]].label
+        item["label"] = KINDS[item["code"]].label
         item["status"] = "overdue" if today > due_on else "open"
         item["days_overdue"] = max(0, (today - due_on).days)
     return answer_as(

@@ -16,23 +16,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from domain.calendar import date_of_sick_day, end_of_week
 from domain.facts import Fact, closing_of, in_legal_order, legal_date, sick_periods_of
+from domain.obligations.kinds import (
+    KINDS,
+    MET,
+    MET_LATE,
+    MILESTONES,
+    NOT_APPLICABLE,
+    OVERDUE,
+    PENDING,
+    WAIVED,
+    Obligation,
+)
 from domain.policy import Policy
 from domain.working_days import first_working_day_after
-
-OPEN = "open"
-OVERDUE = "overdue"
-MET = "met"
-MET_LATE = "met_late"
-NOT_APPLICABLE = "not_applicable"
-WAIVED = "waived"
-PENDING = "pending"
-"""Not met and not settled: open or overdue, depending on the day it is judged on."""
-
-STATUSES = (OPEN, OVERDUE, MET, MET_LATE, NOT_APPLICABLE, WAIVED)
 
 EVALUATION_INTERVAL = timedelta(days=42)
 """Evaluations every 6 weeks (Regeling procesgang art. 5)."""
@@ -42,82 +42,6 @@ PLAN_AFTER_ANALYSIS = timedelta(days=14)
 
 SPOOR_2_AFTER_ADVICE = timedelta(days=42)
 """Spoor 2 within 6 weeks of the eerstejaarsevaluatie or an advice for it (Werkwijzer)."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """One kind of obligation: its code in the API and how a casemanager says it."""
-
-    code: str
-    label: str
-    done: str
-    """The past participle for texts: "Plan van aanpak ... opgesteld"."""
-    source: str
-
-
-STEPS: dict[str, Step] = {
-    step.code: step
-    for step in (
-        Step("melding_arbodienst", "Melding bij de arbodienst", "gedaan", "art. 7:658a BW"),
-        Step("probleemanalyse", "Probleemanalyse", "opgesteld", "Regeling procesgang art. 2"),
-        Step("plan_van_aanpak", "Plan van aanpak", "opgesteld", "Regeling procesgang art. 4"),
-        Step("evaluatie", "Evaluatie", "gehouden", "Regeling procesgang art. 5"),
-        Step("ziekmelding_uwv", "42e-weeksmelding aan UWV", "gedaan", "art. 38 ZW"),
-        Step("eerstejaarsevaluatie", "Eerstejaarsevaluatie", "gehouden", "Regeling art. 6"),
-        Step("spoor_2", "Spoor 2", "gestart", "art. 7:658a lid 1 BW"),
-        Step("actueel_oordeel", "Actueel oordeel", "opgesteld", "Regeling procesgang art. 7"),
-        Step("eindevaluatie", "Eindevaluatie", "gehouden", "Regeling procesgang art. 7"),
-        Step("reintegratieverslag", "Re-integratieverslag", "opgesteld", "art. 65 WIA"),
-        Step("wia_aanvraag", "WIA-aanvraag", "ingediend", "art. 64 WIA"),
-        Step("einde_wachttijd", "Einde wachttijd", "bereikt", "art. 23, 24, 25 WIA"),
-    )
-}
-
-MILESTONES = frozenset({"einde_wachttijd"})
-"""Dates to know, not things to do: never overdue, never on the worklist."""
-
-
-@dataclass(frozen=True)
-class Obligation:
-    """One obligation of a case and what the file proves about it."""
-
-    code: str
-    due_on: date
-    status: str
-    met_on: date | None = None
-    recorded_at: datetime | None = None
-    event_ids: tuple[str, ...] = ()
-    occurrence: int | None = None
-    recorded_late: bool = False
-    early: bool = False
-    """Met before its window opened (an eerstejaarsevaluatie before week 46)."""
-    ground: str | None = None
-    """The recorded reason an obligation is waived."""
-    listed_from: date | None = None
-    """For a later evaluation that nothing has met yet: it is listed once the day
-    is after this date (the previous occurrence's due date)."""
-    waived_until: date | None = None
-    """Waived by a prognosis only up to this day; due after it if it did not come true."""
-
-    @property
-    def step(self) -> Step:
-        return STEPS[self.code]
-
-    def judged_on(self, today: date) -> Obligation:
-        """A pending obligation as it stands on ``today``; settled ones stay as they are."""
-        if self.status != PENDING:
-            return self
-        if self.waived_until is not None:
-            if today <= self.waived_until:
-                return replace(self, status=WAIVED)
-            # The prognosis did not come true: nothing proves this obligation any more.
-            unproven = replace(self, met_on=None, recorded_at=None, event_ids=(), ground=None)
-            return replace(unproven, recorded_late=False, waived_until=None).judged_on(today)
-        if self.code in MILESTONES:
-            if today > self.due_on:
-                return replace(self, status=MET, met_on=self.due_on)
-            return replace(self, status=OPEN)
-        return replace(self, status=OVERDUE if today > self.due_on else OPEN)
 
 
 @dataclass(frozen=True)
@@ -190,7 +114,7 @@ def recorded_late(fact: Fact, policy: Policy) -> bool:
 
 
 def _legal_order(obligation: Obligation) -> tuple[date, int, int]:
-    return (obligation.due_on, list(STEPS).index(obligation.code), obligation.occurrence or 0)
+    return (obligation.due_on, list(KINDS).index(obligation.code), obligation.occurrence or 0)
 
 
 def schedule(facts: list[Fact], policy: Policy | None = None) -> Schedule:
