@@ -32,7 +32,14 @@ def chromium() -> str:
 def documented_case(admin: Api, employer_id: str) -> str:
     case_id = admin.post("/v1/cases", case_body(employer_id, 90)).json()["case_id"]
     for path, ago in (("melding-arbodienst", 88), ("probleemanalyse", 60), ("plan-van-aanpak", 40)):
-        admin.post(f"/v1/cases/{case_id}/{path}", step_body(path, ago))
+        recorded = admin.post(f"/v1/cases/{case_id}/{path}", step_body(path, ago)).json()
+    correctie = {
+        "occurred_on": step_body("notitie", 3)["occurred_on"],
+        "event_id": recorded["event_id"],
+        "reason": "Verkeerde casemanager overgenomen",
+        "replacement": {"casemanager": "K. de Vries"},
+    }
+    assert admin.post(f"/v1/cases/{case_id}/correctie", correctie).status_code == 201
     last = admin.post(f"/v1/cases/{case_id}/evaluatie", step_body("evaluatie", 2)).json()
     assert admin.get("/v1/cases", params={"min_position": last["position"]}).status_code == 200
     admin.get(f"/v1/cases/{case_id}/audit-trail", params={"min_position": last["position"]})
@@ -52,8 +59,11 @@ def test_the_html_trail_is_a_printable_document(
         "Fictief Persoon",
         "Verplichtingen",
         "Tijdlijn",
+        "Plan van aanpak opgesteld door K. de Vries",
+        "Gecorrigeerd; oorspronkelijk vastgelegd",
         "Plan van aanpak opgesteld door J. Smit",
-        "Hashketen intact: 5 gebeurtenissen gecontroleerd.",
+        "Casemanager van J. Smit naar K. de Vries",
+        "Hashketen intact: 6 gebeurtenissen gecontroleerd.",
     ):
         assert text in page, text
 
