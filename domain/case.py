@@ -53,10 +53,6 @@ class Case(Aggregate):
         """The step's declaration: fields, rules, label, sentence."""
         type_name: ClassVar[str] = ""
         """The step's name in the API and the audit trail (snake_case Dutch)."""
-        label: ClassVar[str] = ""
-        """The step as a casemanager names it, for texts such as risk reasons."""
-        fields: ClassVar[tuple[str, ...]] = ()
-        """The data fields of this step, the ones a correctie may replace."""
 
         def apply(self, case: Case) -> None:
             case._remember(self)
@@ -68,8 +64,6 @@ class Case(Aggregate):
         # is closed and reopened, so no employer ever sees another's case.
         step = ZIEKMELDING
         type_name = ZIEKMELDING.name
-        label = ZIEKMELDING.label
-        fields = ZIEKMELDING.field_names
 
         def apply(self, case: Case) -> None:
             case.facts = []
@@ -82,7 +76,6 @@ class Case(Aggregate):
 
         step = CORRECTIE
         type_name = CORRECTIE.name
-        label = CORRECTIE.label
 
         def apply(self, case: Case) -> None:
             case._remember(self)
@@ -277,15 +270,24 @@ class Case(Aggregate):
             )
         new_date = replacement.get("occurred_on", target.occurred_on)
         if not isinstance(new_date, date):
-            raise DomainError("occurred_on must be a date", "replacement")
-        if target.version > 1:
-            self._check_dated(new_date, today)
-        merged = {**target.data, **{k: v for k, v in replacement.items() if k != "occurred_on"}}
+            raise DomainError("occurred_on must be a date", "replacement.occurred_on")
+        if target.version == 1 and "occurred_on" in replacement:
+            raise DomainError(
+                "the sick report happened on its reported_on: correct that",
+                "replacement.occurred_on",
+            )
+        values = {k: v for k, v in replacement.items() if k != "occurred_on"}
+        merged = {**target.data, **values}
         merged.pop("employer_id", None)
         if target.version > 1:
             merged = {k: v for k, v in merged.items() if k in step.field_names}
+        changed = target.copy()
+        changed.data, changed.occurred_on = {**target.data, **values}, new_date
+        after = [changed if fact is target else fact for fact in self.facts]
         try:
-            step.check(Proposed(self, merged, new_date, today, correcting=True))
+            if target.version > 1:
+                self._check_dated(new_date, today)
+            step.check(Proposed(self, merged, new_date, today, correcting=True, facts=after))
         except DomainError as error:
             field = f"replacement.{error.field}" if error.field else "replacement"
             raise DomainError(
@@ -336,8 +338,6 @@ def _declare(step: Step) -> type[Case.Event]:
         "__doc__": step.doc,
         "step": step,
         "type_name": step.name,
-        "label": step.label,
-        "fields": step.field_names,
     }
     return types.new_class(step.event, (Case.Event,), exec_body=lambda ns: ns.update(namespace))
 
@@ -367,11 +367,6 @@ _STEP_EVENTS: tuple[type[Case.Event], ...] = tuple(_EVENT_CLASSES.values())
 
 CASE_TOPIC_PREFIX = get_topic(Case) + "."
 """Every stored case event's topic starts with this."""
-
-
-def event_class_of(fact: Fact) -> type[Case.Event]:
-    """The event class of the step a fact records."""
-    return _EVENT_CLASSES[step_of(fact).event]
 
 
 def _envelope(

@@ -3,8 +3,9 @@
 The Case aggregate makes an event class and a verb of each declaration; the
 HTTP layer makes its request schema (and so the OpenAPI document); the audit
 trail speaks its sentence; a correctie runs its checks on the corrected
-values. To add a step, add a declaration here (and an obligation rule in
-``domain/obligations.py`` when it meets one).
+values. To add a step, declare it in the module of its phase and list it in
+``STEPS`` below (and add an obligation rule in ``domain/obligations/`` when it
+meets one).
 """
 
 from __future__ import annotations
@@ -72,7 +73,6 @@ STEPS: tuple[Step, ...] = (
 
 COMMANDS: dict[str, Step] = {s.path: s for s in STEPS if s.path}
 """The steps a client records on a case, by API path."""
-BY_EVENT: dict[str, Step] = {s.event: s for s in STEPS}
 
 
 def step_of(fact: Any) -> Step:

@@ -26,7 +26,7 @@ class Field:
     """Required by law: a step without it is refused (422), and so is a correctie emptying it."""
     description: str = ""
     nullable: bool = False
-    """A client may send null: the law's own rule refuses it (422 naming the source)."""
+    """A client may send null or blank: the step's own rule refuses it, naming its source."""
 
     def problem(self, value: Any) -> str | None:
         """Why the law refuses this value, or None."""
@@ -44,7 +44,7 @@ class Text(Field):
     """Free text: no medical data may go in (AP beleidsregels), so it says so."""
 
     def problem(self, value: Any) -> str | None:
-        if self.required and not str(value or "").strip():
+        if self.required and not self.nullable and not str(value or "").strip():
             return f"{self.name} may not be empty"
         return None
 
@@ -79,8 +79,12 @@ class Whole(Number):
     """A whole number: weeks, a track."""
 
     source: str = ""
+    choices: tuple[int, ...] = ()
+    """When only some numbers are words of the law (spoor 1 or 2)."""
 
     def problem(self, value: Any) -> str | None:
+        if self.choices and value is not None and value not in self.choices:
+            return f"{self.name} must be one of {', '.join(map(str, self.choices))}"
         found = super().problem(value)
         if found and self.source:
             return f"{found} ({self.source})"

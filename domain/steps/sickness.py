@@ -11,6 +11,7 @@ from typing import Any
 
 from domain.calendar import SAMENTEL_DAYS
 from domain.errors import DomainError
+from domain.facts import in_legal_order
 from domain.steps.fields import Choice, Day, Flag, Number, Person, Whole
 from domain.steps.step import Proposed, Step, template
 from domain.steps.vocabulary import ClosingReason
@@ -46,8 +47,43 @@ def relapse_within_28_days(proposed: Proposed) -> None:
     if first > proposed.on:
         raise DomainError("first_sick_day lies after the report", "first_sick_day")
     if proposed.correcting:
-        return  # the recovery it follows was judged when the relapse was recorded
-    recovered_on = proposed.case.recovered_on
+        sickness_timeline(proposed.facts)
+        return
+    _relapse_after(first, proposed.case.recovered_on)
+
+
+def not_recovered_twice(proposed: Proposed) -> None:
+    """Full recovery ends the sickness once; a relapse comes first (7:629 BW)."""
+    if proposed.correcting:
+        sickness_timeline(proposed.facts)
+        return
+    if proposed.values["percentage"] >= 100 and proposed.case.recovered_on is not None:
+        raise DomainError("the employee is already fully recovered", "percentage")
+
+
+def sickness_timeline(facts: list[Any]) -> None:
+    """Full recoveries and relapses alternate, each relapse within 28 days (7:629 lid 10 BW).
+
+    A correctie of a herstelmelding or a relapse is judged on the whole
+    sickness as it would stand after it, so no date can be moved to where
+    recording it would have been refused.
+    """
+    recovered_on: date | None = None
+    for fact in in_legal_order(facts, "herstelmelding", "ziekmelding"):
+        if fact.type == "herstelmelding":
+            if fact.data.get("percentage", 0) < 100:
+                continue
+            if recovered_on is not None:
+                raise DomainError("the employee is already fully recovered", "percentage")
+            recovered_on = fact.occurred_on
+        elif fact.version > 1:
+            first = _date(fact.data["first_sick_day"])
+            assert first is not None
+            _relapse_after(first, recovered_on)
+            recovered_on = None
+
+
+def _relapse_after(first: date, recovered_on: date | None) -> None:
     if recovered_on is None:
         raise DomainError(
             "the employee has not fully recovered; a relapse needs a herstelmelding first",
@@ -62,14 +98,6 @@ def relapse_within_28_days(proposed: Proposed) -> None:
             "the samentelregel (art. 7:629 lid 10 BW) does not apply, open a new case",
             "first_sick_day",
         )
-
-
-def not_recovered_twice(proposed: Proposed) -> None:
-    """Full recovery ends the sickness once; a relapse comes first (7:629 BW)."""
-    if proposed.correcting:
-        return
-    if proposed.values["percentage"] >= 100 and proposed.case.recovered_on is not None:
-        raise DomainError("the employee is already fully recovered", "percentage")
 
 
 def _opening(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]) -> str:

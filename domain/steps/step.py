@@ -23,6 +23,8 @@ class Proposed:
     on: date
     today: date
     correcting: bool = False
+    facts: list[Any] = field(default_factory=list)
+    """For a correctie: the case's facts as they would stand after it."""
 
 
 Rule = Callable[[Proposed], None]
@@ -52,7 +54,6 @@ class Step:
     doc: str = ""
     note: bool = True
     """Whether the step carries the common free-text ``note``."""
-    extra: tuple[Field, ...] = field(default=())
 
     @property
     def client_fields(self) -> tuple[Field, ...]:
@@ -72,7 +73,11 @@ class Step:
         for declared in self.fields:
             value = proposed.values.get(declared.name)
             if value is None:
-                if declared.required and not isinstance(declared, Internal):
+                if (
+                    declared.required
+                    and not declared.nullable
+                    and not isinstance(declared, Internal)
+                ):
                     raise DomainError(f"{declared.name} is required", declared.name)
                 continue
             found = declared.problem(value)

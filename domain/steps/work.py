@@ -54,7 +54,7 @@ PLAATSING = Step(
     path="plaatsing",
     doc="A placement in suitable work, spoor 1 or 2.",
     fields=(
-        Whole("track", "spoor", minimum=1, maximum=2),
+        Whole("track", "spoor", minimum=1, maximum=2, choices=(1, 2)),
         Text("employer_name", "werkgever"),
         Text("position", "functie"),
         HOURS,

@@ -38,10 +38,10 @@ from service.application.errors import (
     Replay,
 )
 from service.application.stored_application import StoredApplication
-from service.http.representations import event_json
 from service.operations.metrics import EVENTS_APPENDED
 from service.persistence.recorders import IdempotentResponse, StoredDocument
 from service.persistence.stores import store_unavailable
+from service.proof.feed_line import case_line
 
 A = TypeVar("A", bound=Aggregate)
 Respond = Callable[[Any, list[Any]], tuple[int, dict[str, Any], dict[str, str]]]
@@ -257,7 +257,7 @@ class TenantApplication(StoredApplication):
         for record in stored:
             try:
                 event = self.mapper.to_domain_event(record)
-                shown = event_json(event)
+                shown = case_line(event)
             except Exception as error:
                 records.append(StoredRecord(record.originator_version, None, type(error).__name__))
                 continue

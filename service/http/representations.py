@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from uuid import uuid5
 
 from domain.access import ApiKey
 from domain.assessment import Assessment
@@ -150,34 +149,6 @@ def key_json(key: ApiKey, plain: str | None = None) -> dict[str, Any]:
     if plain is not None:
         body["key"] = plain
     return body
-
-
-def feed_item(event: Any, position: int) -> dict[str, Any]:
-    """Any event of the tenant as the feed shows it; case events as everywhere else."""
-    if isinstance(event, Case.Event):
-        return {**event_json(event), "position": position}
-    if isinstance(event, TenantPolicy.Changed):
-        kind, data = "policy_changed", policy_fields(event)
-        owner: dict[str, Any] = {}
-    else:
-        kind, data = "employer_registered", employer_fields(event)
-        owner = {"employer_id": str(event.originator_id)}
-    return {
-        "event_id": str(uuid5(event.originator_id, str(event.originator_version))),
-        "case_id": None,
-        **owner,
-        "type": kind,
-        "version": event.originator_version,
-        "schema_version": 1,
-        "occurred_on": legal_date(event.timestamp).isoformat(),
-        "recorded_at": format_instant(event.timestamp),
-        "actor": event.actor,
-        "role": event.role,
-        "data": data,
-        "prev_hash": None,
-        "hash": None,
-        "position": position,
-    }
 
 
 def employer_fields(employer: Any) -> dict[str, Any]:

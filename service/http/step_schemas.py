@@ -62,8 +62,8 @@ def field_for(declared: kinds.Field) -> fields.Field:
             **common,
         )
     if isinstance(declared, kinds.Whole):
-        if declared.minimum == 1 and declared.maximum == 2:  # a choice of two, such as a track
-            return StrictInt(validate=validate.OneOf([1, 2]), **common)
+        if declared.choices:
+            return StrictInt(validate=validate.OneOf(declared.choices), **common)
         return StrictInt(**common)
     if isinstance(declared, kinds.Number):
         return StrictNumber(**common)

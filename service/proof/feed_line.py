@@ -3,9 +3,11 @@
 Every checkpoint ever signed, every export handed to an auditor, hashes these
 lines' canonical form (``chain(p) = SHA-256(chain(p-1) || canonical(line))``).
 Changing a field, a name or a spelling here breaks every signature in the
-field, so this form never follows the API: the API's feed may grow, this may
-not. ``tests/integration/test_release_store.py`` holds it to the lines release
-0.1 signed, byte for byte.
+field. ``GET /v1/events`` serves exactly these lines, so what an integration
+reads is what an auditor verifies; a case's own event answers
+(``service/http/representations.py``) may grow, this may not.
+``tests/integration/test_release_store.py`` holds it to the lines release 0.1
+signed, byte for byte.
 """
 
 from __future__ import annotations
@@ -19,24 +21,28 @@ from domain.hashchain import format_instant
 from domain.policy import TenantPolicy
 
 
+def case_line(event: Case.Event) -> dict[str, Any]:
+    """A case event as the chain signs it: every field its own hash covers, and the hash."""
+    return {
+        "event_id": event.event_id,
+        "case_id": str(event.originator_id),
+        "type": event.type_name,
+        "version": event.originator_version,
+        "schema_version": getattr(type(event), "class_version", 1),
+        "occurred_on": event.occurred_on.isoformat(),
+        "recorded_at": format_instant(event.timestamp),
+        "actor": event.actor,
+        "role": event.role,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+
+
 def feed_line(event: Any, position: int) -> dict[str, Any]:
     """Any event of the tenant as the chain signs it."""
     if isinstance(event, Case.Event):
-        return {
-            "event_id": event.event_id,
-            "case_id": str(event.originator_id),
-            "type": event.type_name,
-            "version": event.originator_version,
-            "schema_version": getattr(type(event), "class_version", 1),
-            "occurred_on": event.occurred_on.isoformat(),
-            "recorded_at": format_instant(event.timestamp),
-            "actor": event.actor,
-            "role": event.role,
-            "data": event.data,
-            "prev_hash": event.prev_hash,
-            "hash": event.hash,
-            "position": position,
-        }
+        return {**case_line(event), "position": position}
     if isinstance(event, TenantPolicy.Changed):
         kind = "policy_changed"
         data = {

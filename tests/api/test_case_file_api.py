@@ -51,8 +51,8 @@ def opening_id(admin: Api, case_id: str) -> str:
         ("werkhervatting", {"hours_per_week": 200}, "replacement.hours_per_week"),
         ("arbeidsdeskundig-onderzoek", {"advice": "ontslag"}, "replacement.advice"),
         ("eerstejaarsevaluatie", {"spoor_2_needed": True}, "replacement.tenzij_ground"),
-        ("notitie", {"occurred_on": day(-3)}, "occurred_on"),
-        ("notitie", {"occurred_on": day(400)}, "occurred_on"),
+        ("notitie", {"occurred_on": day(-3)}, "replacement.occurred_on"),
+        ("notitie", {"occurred_on": day(400)}, "replacement.occurred_on"),
         ("notitie", {"diagnosis": "x"}, "replacement.diagnosis"),
     ],
 )
@@ -72,8 +72,20 @@ def test_a_correctie_the_step_itself_would_refuse_is_422_and_stores_nothing(
 
 @pytest.mark.parametrize(
     "replacement",
-    [{"first_sick_day": day(-5)}, {"reported_on": day(-1)}, {"reported_on": day(260)}],
-    ids=["first-sick-day-in-the-future", "reported-in-the-future", "reported-before-sickness"],
+    [
+        {"first_sick_day": day(-5)},
+        {"reported_on": day(-1)},
+        {"reported_on": day(260)},
+        {"occurred_on": day(5)},
+        {"employee": {"name": ""}},
+    ],
+    ids=[
+        "first-sick-day-in-the-future",
+        "reported-in-the-future",
+        "reported-before-sickness",
+        "its-date-is-its-report-date",
+        "an-employee-without-name",
+    ],
 )
 def test_a_correctie_of_the_sick_report_obeys_its_rules(
     admin: Api, case_id: str, replacement: dict[str, Any]
@@ -82,6 +94,41 @@ def test_a_correctie_of_the_sick_report_obeys_its_rules(
     assert answer.status_code == 422, answer.text
     assert versions(admin, case_id) == 1
     assert admin.get(f"/v1/cases/{case_id}").json()["status"] == "open"
+
+
+def test_a_missing_casemanager_is_refused_with_its_legal_source(admin: Api, case_id: str) -> None:
+    plan = record(admin, case_id, "plan-van-aanpak")["event_id"]
+    for casemanager in [None, "", "   "]:
+        answer = correct(admin, case_id, plan, casemanager=casemanager)
+        assert answer.status_code == 422, answer.text
+        assert "Regeling procesgang art. 4" in answer.json()["detail"]
+    nameless = correct(admin, case_id, opening_id(admin, case_id), employee={"name": ""})
+    assert "replacement.employee.name" in nameless.json()["errors"], nameless.json()
+
+
+def test_a_correctie_cannot_move_a_relapse_or_recovery_past_the_samentelregel(
+    admin: Api, case_id: str
+) -> None:
+    """Recorded directly each of these is refused; corrected into place they are too."""
+    recovery = record(admin, case_id, "herstelmelding", 60, percentage=100)["event_id"]
+    relapse = admin.post(
+        f"/v1/cases/{case_id}/ziekmelding", {"occurred_on": day(50), "first_sick_day": day(50)}
+    )
+    assert relapse.status_code == 201, relapse.text
+    relapse_id = relapse.json()["event_id"]
+    before = versions(admin, case_id)
+    for target, replacement in [
+        (relapse_id, {"occurred_on": day(10), "first_sick_day": day(10)}),  # 50 days after
+        (relapse_id, {"first_sick_day": day(70)}),  # before the recovery
+        (recovery, {"occurred_on": day(40)}),  # recovered after the relapse
+        (recovery, {"percentage": 50}),  # a relapse without a recovery before it
+    ]:
+        answer = correct(admin, case_id, target, **replacement)
+        assert answer.status_code == 422, (replacement, answer.text)
+    assert versions(admin, case_id) == before
+    assert admin.get(f"/v1/cases/{case_id}").json()["status"] == "open"
+    moved = correct(admin, case_id, relapse_id, occurred_on=day(45), first_sick_day=day(45))
+    assert moved.status_code == 201, moved.text  # still within 28 days: allowed
 
 
 def test_a_first_sick_day_may_not_move_past_a_recorded_step(admin: Api, case_id: str) -> None:

@@ -291,12 +291,19 @@ def _checked_correctie(case_id: str, fields_: dict[str, Any]) -> dict[str, Any]:
         fields_["replacement"] = replacement_schema(step).load(fields_["replacement"] or {})
     except ValidationError as error:
         # Well-formed, but a value the corrected step itself refuses: a rule of the case.
-        field, messages = next(iter(error.normalized_messages().items()))
-        told = " ".join(messages) if isinstance(messages, list) else str(messages)
+        field, told = _first_message(error.normalized_messages())
         raise DomainError(
             f"the corrected {step.label.lower()}: {field}: {told}", f"replacement.{field}"
         ) from None
     return fields_
+
+
+def _first_message(messages: Any, path: str = "") -> tuple[str, str]:
+    """The first leaf of marshmallow's nested messages, as a dotted path and a sentence."""
+    if isinstance(messages, dict):
+        name, nested = next(iter(messages.items()))
+        return _first_message(nested, f"{path}.{name}" if path else str(name))
+    return path, " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
 
 
 def _command_view(path: str, schema: type[Schema]) -> None:

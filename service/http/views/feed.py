@@ -16,8 +16,8 @@ from domain.case import Case
 from service.application.tenant_application import Damaged
 from service.http import auth
 from service.http.conventions import Blueprint, answer_as, cursor, page
-from service.http.representations import feed_item
 from service.http.schemas import EventPage, FeedArgs
+from service.proof.feed_line import feed_line
 
 blp = Blueprint("events", __name__, url_prefix="/v1/events", description="The tenant's event feed")
 blp.before_request(auth.authenticate)
@@ -50,6 +50,6 @@ def feed(args: dict[str, Any]) -> Response:
             )
             if not actor.sees(owner):
                 continue
-        items.append(feed_item(event, notification.id))
+        items.append(feed_line(event, notification.id))
     full = len(notifications) == limit
     return answer_as(EventPage(), page(items, notifications[-1].id if full else None))
