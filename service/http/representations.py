@@ -1,8 +1,9 @@
 """How events, cases, employers and keys look in API v1 (the JSON clients read).
 
 Apart on purpose from the rows read models store (``projections/``, versioned
-with their projection) and from the feed line the tenant chain signs
-(``service/proof/feed_line.py``, frozen): the three change at different speeds.
+with their projection). A case event is shown as the line the tenant chain
+signs (``service/proof/feed_line.py``, frozen), so what a client reads is
+what an auditor verifies; anything the API adds later goes on top of it.
 """
 
 from __future__ import annotations
@@ -21,23 +22,15 @@ from domain.obligations import Obligation
 from domain.policy import Policy, TenantPolicy
 from domain.reintegration import THRESHOLD_PERCENTAGE, ReintegrationResult
 from domain.verification import Verification
+from service.proof.feed_line import case_line
 
 
 def event_json(event: Case.Event) -> dict[str, Any]:
-    return {
-        "event_id": event.event_id,
-        "case_id": str(event.originator_id),
-        "type": event.type_name,
-        "version": event.originator_version,
-        "schema_version": getattr(type(event), "class_version", 1),
-        "occurred_on": event.occurred_on.isoformat(),
-        "recorded_at": format_instant(event.timestamp),
-        "actor": event.actor,
-        "role": event.role,
-        "data": event.data,
-        "prev_hash": event.prev_hash,
-        "hash": event.hash,
-    }
+    """A case event as every answer shows it: the line the tenant chain signs.
+
+    Fields the API may add later go on top; the signed line itself never changes.
+    """
+    return case_line(event)
 
 
 def case_json(case: Case, now: datetime, assessment: Assessment) -> dict[str, Any]:
