@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from domain.steps import fields as kinds
 from domain.steps.catalogue import COMMANDS, ZIEKMELDING
@@ -79,8 +79,14 @@ def field_for(declared: kinds.Field) -> fields.Field:
     if isinstance(declared, kinds.EventRef):
         return fields.UUID(**common)
     if isinstance(declared, kinds.Values):
-        return fields.Dict(keys=fields.String(), validate=validate.Length(max=MAX_ITEMS), **common)
+        common["metadata"] = {**common.get("metadata", {}), "maxProperties": MAX_ITEMS}
+        return fields.Dict(keys=fields.String(), validate=_at_most_items, **common)
     raise TypeError(f"no schema for a {type(declared).__name__} field")
+
+
+def _at_most_items(value: dict[str, Any]) -> None:
+    if len(value) > MAX_ITEMS:
+        raise ValidationError(f"At most {MAX_ITEMS} fields.")
 
 
 def schema_for(step: Step, base: type[Schema] = StepIn) -> type[Schema]:
