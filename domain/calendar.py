@@ -60,6 +60,16 @@ def date_of_sick_day(periods: list[SickPeriod], day_number: int) -> date:
     return last + timedelta(days=remaining)
 
 
+def sick_days_later(periods: list[SickPeriod], day: date, days: int) -> date:
+    """The date ``days`` sick days after ``day``.
+
+    Terms counted from an event ("14 days after the probleemanalyse", "42 days
+    after the plan") count days of the case: a recovery gap inside the span
+    pushes the date out by the gap's length (samentelregel, art. 7:629 lid 10 BW).
+    """
+    return date_of_sick_day(periods, sick_days(periods, day) + days)
+
+
 def end_of_week(periods: list[SickPeriod], week: int) -> date:
     """The last calendar day of Poortwachter week ``week`` ("by week n")."""
     return date_of_sick_day(periods, 7 * week)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.facts import Fact, legal_date
-from domain.obligations import MET_LATE, OVERDUE, Obligation
+from domain.obligations import INCOMPLETE, MET_LATE, OVERDUE, Obligation
 from domain.steps.catalogue import step_of
 
 LOW, MEDIUM, HIGH = "low", "medium", "high"
@@ -28,8 +28,21 @@ CORE_STEPS = (
     "actueel_oordeel",
     "eindevaluatie",
     "reintegratieverslag",
+    "advies_opvolging",
 )
-"""A late or missing one of these is a loonsanctie reason in itself (Beleidsregels)."""
+"""A late or missing one of these is a loonsanctie reason in itself (Beleidsregels
+beoordelingskader poortwachter; an advice not followed without a recorded reason too)."""
+PRACTICE_STEPS = ("arbeidsdeskundig_onderzoek",)
+"""Expected by UWV practice, not by a statutory date: late or missing is medium."""
+PART_LABELS = {
+    "probleemanalyse": "probleemanalyse",
+    "plan_van_aanpak": "plan van aanpak",
+    "eerstejaarsevaluatie": "eerstejaarsevaluatie",
+    "actueel_oordeel": "actueel oordeel van de bedrijfsarts (hooguit 91 dagen oud)",
+    "eindevaluatie": "eindevaluatie met de mening van de werknemer",
+    "kopie_werknemer": "datum waarop de werknemer een kopie kreeg",
+}
+"""The parts of an RIV as a Dutch reader names them (Werkwijzer Poortwachter)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,12 @@ def loonsanctie_risk(obligations: list[Obligation], recorded_late: list[Fact]) -
         if obligation.code in CORE_STEPS and obligation.status in (OVERDUE, MET_LATE):
             level = HIGH
             reasons.append(_late(obligation))
+        elif obligation.code in PRACTICE_STEPS and obligation.status in (OVERDUE, MET_LATE):
+            level = _at_least(level, MEDIUM)
+            reasons.append(_late(obligation))
+        elif obligation.status == INCOMPLETE:
+            level = HIGH
+            reasons.append(_incomplete(obligation))
     missed = [o for o in obligations if o.code == "evaluatie" and o.status == OVERDUE]
     if missed:
         level = _at_least(level, HIGH if len(missed) >= 2 else MEDIUM)
@@ -79,6 +98,15 @@ def _late(obligation: Obligation) -> str:
     return (
         f"{step.label} niet tijdig {step.done}: "
         f"uiterlijk {obligation.due_on}, nog niet {step.done}."
+    )
+
+
+def _incomplete(obligation: Obligation) -> str:
+    missing = [PART_LABELS.get(part, part) for part in obligation.missing]
+    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " en " + missing[-1]
+    return (
+        f"{obligation.kind.label} onvolledig (opgesteld {obligation.met_on}): ontbreekt "
+        f"{listed}. Een onvolledig verslag is een administratieve loonsanctie (art. 25 lid 3 WIA)."
     )
 
 

@@ -2,6 +2,7 @@
 settle them from a case's facts (``rules``)."""
 
 from domain.obligations.kinds import (
+    INCOMPLETE,
     KINDS,
     MET,
     MET_LATE,
@@ -18,6 +19,7 @@ from domain.obligations.kinds import (
 from domain.obligations.rules import Schedule, recorded_late, schedule
 
 __all__ = [
+    "INCOMPLETE",
     "KINDS",
     "MET",
     "MET_LATE",

@@ -11,10 +11,12 @@ MET = "met"
 MET_LATE = "met_late"
 NOT_APPLICABLE = "not_applicable"
 WAIVED = "waived"
+INCOMPLETE = "incomplete"
+"""Recorded without every part UWV requires: ``missing`` names them (the RIV)."""
 PENDING = "pending"
 """Not met and not settled: open or overdue, depending on the day it is judged on."""
 
-STATUSES = (OPEN, OVERDUE, MET, MET_LATE, NOT_APPLICABLE, WAIVED)
+STATUSES = (OPEN, OVERDUE, MET, MET_LATE, NOT_APPLICABLE, WAIVED, INCOMPLETE)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,25 @@ KINDS: dict[str, ObligationKind] = {
         ObligationKind(
             "eerstejaarsevaluatie", "Eerstejaarsevaluatie", "gehouden", "Regeling art. 6"
         ),
+        ObligationKind(
+            "arbeidsdeskundig_onderzoek",
+            "Arbeidsdeskundig onderzoek",
+            "gedaan",
+            "Werkwijzer Poortwachter (praktijk)",
+        ),
+        ObligationKind(
+            "advies_opvolging",
+            "Advies",
+            "opgevolgd",
+            "art. 7:658a lid 3 BW; Beleidsregels beoordelingskader poortwachter",
+        ),
         ObligationKind("spoor_2", "Spoor 2", "gestart", "art. 7:658a lid 1 BW"),
+        ObligationKind(
+            "deskundigenoordeel",
+            "Deskundigenoordeel van UWV",
+            "vastgelegd",
+            "art. 7:629a BW (informatief)",
+        ),
         ObligationKind(
             "actueel_oordeel", "Actueel oordeel", "opgesteld", "Regeling procesgang art. 7"
         ),
@@ -81,6 +101,8 @@ class Obligation:
     is after this date (the previous occurrence's due date)."""
     waived_until: date | None = None
     """Waived by a prognosis only up to this day; due after it if it did not come true."""
+    missing: tuple[str, ...] = ()
+    """For ``incomplete``: the parts UWV requires that the file lacks (part codes)."""
 
     @property
     def kind(self) -> ObligationKind:

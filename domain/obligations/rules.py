@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from domain.calendar import date_of_sick_day, end_of_week
+from domain.calendar import SickPeriod, date_of_sick_day, end_of_week, sick_days_later
 from domain.facts import Fact, closing_of, in_legal_order, legal_date, sick_periods_of
+from domain.obligations.advice import AdviceRules
 from domain.obligations.kinds import (
     KINDS,
     MET,
@@ -31,16 +32,17 @@ from domain.obligations.kinds import (
     WAIVED,
     Obligation,
 )
+from domain.obligations.riv import RivRules
 from domain.policy import Policy
 from domain.working_days import first_working_day_after
 
-EVALUATION_INTERVAL = timedelta(days=42)
-"""Evaluations every 6 weeks (Regeling procesgang art. 5)."""
+EVALUATION_DAYS = 42
+"""Evaluations every 6 weeks (Regeling procesgang art. 5), counted in sick days."""
 
-PLAN_AFTER_ANALYSIS = timedelta(days=14)
+PLAN_AFTER_ANALYSIS_DAYS = 14
 """The plan van aanpak within 2 weeks of the probleemanalyse (Regeling procesgang art. 4)."""
 
-SPOOR_2_AFTER_ADVICE = timedelta(days=42)
+SPOOR_2_AFTER_ADVICE_DAYS = 42
 """Spoor 2 within 6 weeks of the eerstejaarsevaluatie or an advice for it (Werkwijzer)."""
 
 
@@ -55,6 +57,8 @@ class Schedule:
     ended_on: date | None
     """The last day the case ran: the day before full recovery, or the closing day."""
     einde_wachttijd: date
+    periods: list[SickPeriod] = field(default_factory=list)
+    """The sick periods, for terms counted in sick days (samentelregel)."""
     recorded_late_facts: list[Fact] = field(default_factory=list)
 
     def on(self, today: date) -> list[Obligation]:
@@ -93,14 +97,15 @@ class Schedule:
         return sorted(pending, key=_legal_order)
 
     def _evaluations(self) -> Iterator[Obligation]:
-        """The evaluations no action has met yet, every 6 weeks, while the case runs."""
+        """The evaluations no action has met yet, every 6 weeks of the case, while it runs
+        and no later than einde wachttijd (the Poortwachter duties UWV tests end there)."""
         if self.evaluations_from is None:
             return
         occurrence, due = self.evaluations_from
-        while self.ended_on is None or due <= self.ended_on:
+        while (self.ended_on is None or due <= self.ended_on) and due <= self.einde_wachttijd:
             yield Obligation("evaluatie", due, PENDING, occurrence=occurrence)
             occurrence += 1
-            due += EVALUATION_INTERVAL
+            due = sick_days_later(self.periods, due, EVALUATION_DAYS)
 
 
 def recorded_late(fact: Fact, policy: Policy) -> bool:
@@ -122,8 +127,9 @@ def schedule(facts: list[Fact], policy: Policy | None = None) -> Schedule:
     return _Rules(facts, policy or Policy()).schedule()
 
 
-class _Rules:
-    """The Poortwachter rules applied to one case's facts."""
+class _Rules(AdviceRules, RivRules):
+    """The Poortwachter rules applied to one case's facts (the RIV test's own rules are
+    mixed in from ``advice`` and ``riv``)."""
 
     def __init__(self, facts: list[Fact], policy: Policy) -> None:
         self.facts = facts
@@ -137,6 +143,7 @@ class _Rules:
             int(f.data.get("weeks", 0)) for f in self._all("verlenging_loondoorbetaling")
         )
         self.sanction_weeks = sum(int(f.data.get("weeks", 0)) for f in self._all("loonsanctie"))
+        self.einde_wachttijd = self._end_of_waiting_period()
 
     def schedule(self) -> Schedule:
         plan = self._first("plan_van_aanpak")
@@ -147,8 +154,11 @@ class _Rules:
             self._plan_van_aanpak(),
             *evaluations,
             self._ziekmelding_uwv(),
+            self._arbeidsdeskundig_onderzoek(),
+            *self._advice_follow_ups(),
             self._eerstejaarsevaluatie(),
             self._spoor_2(),
+            *self._deskundigenoordelen(),
             *self._riv_parts(),
             self._wia_aanvraag(),
             self._einde_wachttijd(),
@@ -158,6 +168,7 @@ class _Rules:
             evaluations_from=evaluations_from,
             ended_on=self.ended_on,
             einde_wachttijd=obligations[-1].due_on,
+            periods=self.periods,
             recorded_late_facts=[f for f in self.facts if self._recorded_late(f)],
         )
 
@@ -181,7 +192,11 @@ class _Rules:
         after all, 14 days later (Werkwijzer Poortwachter: "alsnog").
         """
         analysis = self._first("probleemanalyse")
-        due = analysis.occurred_on + PLAN_AFTER_ANALYSIS if analysis else self._week(8)
+        due = (
+            self._later(analysis.occurred_on, PLAN_AFTER_ANALYSIS_DAYS)
+            if analysis
+            else self._week(8)
+        )
         plan = self._first("plan_van_aanpak")
         short = analysis is not None and analysis.data.get("full_recovery_expected_within_13_weeks")
         if plan is None and analysis is not None and short:
@@ -189,9 +204,8 @@ class _Rules:
             waived = self._waived("plan_van_aanpak", due, analysis, "herstel_binnen_13_weken")
             if not self._while_running(week_13 + timedelta(days=1)):
                 return waived  # recovered (or closed) within the 13 weeks: it came true
-            return replace(
-                waived, status=PENDING, due_on=week_13 + PLAN_AFTER_ANALYSIS, waived_until=week_13
-            )
+            due = self._later(week_13, PLAN_AFTER_ANALYSIS_DAYS)
+            return replace(waived, status=PENDING, due_on=due, waived_until=week_13)
         return self._single("plan_van_aanpak", due, plan)
 
     def _evaluations(self, plan: Fact) -> tuple[list[Obligation], tuple[int, date] | None]:
@@ -208,20 +222,20 @@ class _Rules:
             if f.occurred_on > plan.occurred_on and self._while_running(f.occurred_on)
         ]
         settled: list[Obligation] = []
-        occurrence, due = 1, plan.occurred_on + EVALUATION_INTERVAL
+        occurrence, due = 1, self._later(plan.occurred_on, EVALUATION_DAYS)
         anchor = plan.occurred_on
-        while self.ended_on is None or due <= self.ended_on:
+        while self._while_running(due) and due <= self.einde_wachttijd:
             actions = [a for a in actions if a.occurred_on > anchor]
             if not actions:
                 return settled, (occurrence, due)
             action = actions[0]
-            if action.occurred_on <= due + EVALUATION_INTERVAL:
+            if action.occurred_on <= self._later(due, EVALUATION_DAYS):
                 settled.append(self._single("evaluatie", due, action, occurrence=occurrence))
                 anchor = action.occurred_on
-                due = anchor + EVALUATION_INTERVAL
+                due = self._later(anchor, EVALUATION_DAYS)
             else:
                 settled.append(Obligation("evaluatie", due, OVERDUE, occurrence=occurrence))
-                due += EVALUATION_INTERVAL
+                due = self._later(due, EVALUATION_DAYS)
             occurrence += 1
         return settled, None
 
@@ -252,7 +266,7 @@ class _Rules:
         due = self._week(58)
         evaluation = self._first("eerstejaarsevaluatie")
         if evaluation is not None:
-            due = min(due, evaluation.occurred_on + SPOOR_2_AFTER_ADVICE)
+            due = min(due, self._later(evaluation.occurred_on, SPOOR_2_AFTER_ADVICE_DAYS))
         advice = next(
             (
                 f
@@ -262,7 +276,7 @@ class _Rules:
             None,
         )
         if advice is not None:
-            due = min(due, advice.occurred_on + SPOOR_2_AFTER_ADVICE)
+            due = min(due, self._later(advice.occurred_on, SPOOR_2_AFTER_ADVICE_DAYS))
         start = self._first("spoor_2_start")
         grounds = [f for f in self._all("eerstejaarsevaluatie") if f.data.get("tenzij_ground")]
         if grounds and start is None:
@@ -270,28 +284,33 @@ class _Rules:
             return self._waived("spoor_2", due, ground, str(ground.data["tenzij_ground"]))
         return self._single("spoor_2", due, start)
 
-    def _riv_parts(self) -> list[Obligation]:
-        """Actueel oordeel, eindevaluatie and RIV by week 91, 13 weeks before the end of the
-        waiting period; a verlenging loondoorbetaling moves them (art. 65, 24 WIA;
-        Regeling procesgang art. 7).
-        """
-        due = self._week(91 + self.verlenging_weeks)
-        return [
-            self._single(code, due, self._first(code))
-            for code in ("actueel_oordeel", "eindevaluatie", "reintegratieverslag")
-        ]
-
     def _wia_aanvraag(self) -> Obligation:
         """The WIA application by week 93, moved by a verlenging (art. 64 lid 2, 24 WIA)."""
         due = self._week(93 + self.verlenging_weeks)
         return self._single("wia_aanvraag", due, self._first("wia_aanvraag"))
 
     def _einde_wachttijd(self) -> Obligation:
-        """The end of the waiting period: 104 weeks, plus a verlenging (art. 24 WIA) and a
-        loonsanctie (art. 25 lid 9 WIA). Informational: nothing meets it.
+        """The end of the waiting period (informational: nothing meets it)."""
+        return self._single("einde_wachttijd", self.einde_wachttijd, None)
+
+    def _end_of_waiting_period(self) -> date:
+        """104 weeks, plus a verlenging (art. 24 WIA) and a loonsanctie (art. 25 lid 9 WIA).
+
+        A loonsanctie ends on the date UWV decides, never one derived here: a granted
+        bekortingsbesluit or a loonsanctie-einde (art. 25 lid 10 WIA) moves the end
+        back to its ``ends_on``, never before the end without the sanction.
         """
-        due = self._week(104 + self.verlenging_weeks + self.sanction_weeks)
-        return self._single("einde_wachttijd", due, None)
+        without_sanction = self._week(104 + self.verlenging_weeks)
+        end = self._week(104 + self.verlenging_weeks + self.sanction_weeks)
+        decided = [
+            f.date_field("ends_on")
+            for f in [*self._all("bekortingsbesluit"), *self._all("loonsanctie_einde")]
+            if f.type == "loonsanctie_einde" or f.data.get("granted")
+        ]
+        for ends_on in decided:
+            if ends_on is not None:
+                end = max(without_sanction, min(end, ends_on))
+        return end
 
     # --- how one obligation is judged ------------------------------------------------
 
@@ -334,6 +353,10 @@ class _Rules:
 
     def _week(self, week: int) -> date:
         return end_of_week(self.periods, week)
+
+    def _later(self, day: date, days: int) -> date:
+        """``days`` sick days after ``day``: a recovery gap moves it (7:629 lid 10 BW)."""
+        return sick_days_later(self.periods, day, days)
 
     def _while_running(self, day: date) -> bool:
         return self.ended_on is None or day <= self.ended_on

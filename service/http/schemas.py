@@ -280,6 +280,10 @@ class ObligationOut(Strict):
     early = fields.Boolean()
     ground = fields.String(allow_none=True, metadata={"description": "Why it is waived."})
     source = fields.String(metadata={"description": "The legal source of the rule."})
+    missing = fields.List(
+        fields.String(),
+        metadata={"description": "With status incomplete: the parts the file lacks."},
+    )
 
 
 class ObligationsOut(Strict):

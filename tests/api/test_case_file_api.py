@@ -59,7 +59,7 @@ def opening_id(admin: Api, case_id: str) -> str:
 def test_a_correctie_the_step_itself_would_refuse_is_422_and_stores_nothing(
     admin: Api, case_id: str, path: str, replacement: dict[str, Any], field: str
 ) -> None:
-    extra = {"spoor_2_needed": False, "tenzij_ground": "no_capacity"}
+    extra = {"spoor_2_needed": False, "tenzij_ground": "prospect_internal_return"}
     target = record(admin, case_id, path, **(extra if path == "eerstejaarsevaluatie" else {}))
     target = target["event_id"]
     before = versions(admin, case_id)

@@ -92,11 +92,12 @@ def fully_prepared() -> History:
         .add("probleemanalyse", "2025-02-10", bedrijfsarts="Dr. Fictief")
         .add("plan_van_aanpak", "2025-02-20", casemanager="J. Smit", goal="g", agreements=[])
         .add("ziekmelding_uwv", "2025-10-20")
+        .add("arbeidsdeskundig_onderzoek", "2025-11-20", advice="spoor_2")
         .add("eerstejaarsevaluatie", "2025-12-01", conclusion="c", spoor_2_needed=True)
         .add("spoor_2_start", "2025-12-20", provider="Bureau Fictief", coach="K. Coach")
         .add("actueel_oordeel", "2026-09-01")
         .add("eindevaluatie", "2026-09-02", employee_opinion="eens")
-        .add("reintegratieverslag", "2026-09-10")
+        .add("reintegratieverslag", "2026-09-10", copy_to_employee_on="2026-09-10")
         .add("wia_aanvraag", "2026-09-15")
     )
 
@@ -622,9 +623,10 @@ def test_the_result_reaches_65_percent_wage_value_since_the_first_of_an_unbroken
     )
 
 
-def test_every_obligation_code_of_poortwachter_md_is_judged() -> None:
+def test_every_obligation_code_of_the_rules_is_judged() -> None:
     codes = {o.code for o in planned().on("2025-05-01")}
     assert codes == {
+        "arbeidsdeskundig_onderzoek",
         "melding_arbodienst",
         "probleemanalyse",
         "plan_van_aanpak",
