@@ -81,7 +81,7 @@ def test_no_arbeidsdeskundig_onderzoek_by_week_52_is_a_medium_risk() -> None:
     history = History()
     found = history.obligation("arbeidsdeskundig_onderzoek", "2026-01-05")
     assert (found.due_on, found.status) == (D("2026-01-04"), "overdue")
-    level, reasons = history.risk("2025-01-20")
+    level, _ = history.risk("2025-01-20")
     assert level == "low"
     reason = "Arbeidsdeskundig onderzoek niet tijdig gedaan: uiterlijk 2026-01-04, nog niet gedaan."
     assert reason in history.risk("2026-01-05")[1]
