@@ -34,11 +34,12 @@ def assess(facts: list[Fact], today: date, policy: Policy | None = None) -> Asse
 
 def _judge(plan: Schedule, facts: list[Fact], today: date) -> Assessment:
     obligations = plan.on(today)
+    result = reintegration_result(facts)
     return Assessment(
         judged_on=today,
         obligations=obligations,
-        risk=loonsanctie_risk(obligations, plan.recorded_late_facts),
-        reintegration=reintegration_result(facts),
+        risk=loonsanctie_risk(obligations, plan.recorded_late_facts, result, facts),
+        reintegration=result,
         recorded_late=frozenset(f.event_id for f in plan.recorded_late_facts),
     )
 
@@ -69,6 +70,7 @@ def risk_outlook(facts: list[Fact], policy: Policy | None = None) -> RiskOutlook
     on those days alone finds when it rises.
     """
     plan = schedule(facts, policy)
+    result = reintegration_result(facts)
     start = max(legal_date(f.recorded_at) for f in facts)
     horizon = max(start, plan.einde_wachttijd) + timedelta(days=1)
     days = sorted(
@@ -76,7 +78,7 @@ def risk_outlook(facts: list[Fact], policy: Policy | None = None) -> RiskOutlook
     )
     medium = high = None
     for day in days:
-        level = loonsanctie_risk(plan.on(day), plan.recorded_late_facts).level
+        level = loonsanctie_risk(plan.on(day), plan.recorded_late_facts, result, facts).level
         if medium is None and level in (MEDIUM, HIGH):
             medium = day
         if level == HIGH:

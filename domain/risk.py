@@ -15,6 +15,7 @@ from datetime import date
 
 from domain.facts import Fact, legal_date
 from domain.obligations import INCOMPLETE, MET_LATE, OVERDUE, Obligation
+from domain.reintegration import ReintegrationResult
 from domain.steps.catalogue import step_of
 
 LOW, MEDIUM, HIGH = "low", "medium", "high"
@@ -51,8 +52,22 @@ class Risk:
     reasons: list[str]
 
 
-def loonsanctie_risk(obligations: list[Obligation], recorded_late: list[Fact]) -> Risk:
-    """The risk as judged from obligations already judged on a day."""
+def loonsanctie_risk(
+    obligations: list[Obligation],
+    recorded_late: list[Fact],
+    result: ReintegrationResult | None = None,
+    facts: list[Fact] | None = None,
+) -> Risk:
+    """The risk as judged from obligations already judged on a day.
+
+    UWV asks first whether the result is satisfactory: if it is, it does not
+    test the efforts further (Werkwijzer Poortwachter), and only the RIV itself,
+    an administrative requirement, can still make the risk high.
+    """
+    if result is not None and result.satisfactory:
+        riv = [o for o in obligations if o.code == "reintegratieverslag" and _failing(o)]
+        reasons = [_satisfactory(result), *(_reason(o) for o in riv)]
+        return Risk(HIGH if riv else LOW, reasons)
     level, reasons = LOW, []
     for obligation in obligations:
         if obligation.code in CORE_STEPS and obligation.status in (OVERDUE, MET_LATE):
@@ -71,6 +86,13 @@ def loonsanctie_risk(obligations: list[Obligation], recorded_late: list[Fact]) -
     for fact in recorded_late:
         level = _at_least(level, MEDIUM)
         reasons.append(_recorded_late(fact))
+    for fact in facts or []:
+        if fact.type == "loonsanctie":
+            level = _at_least(level, MEDIUM)
+            reasons.append(
+                f"Loonsanctie opgelegd door UWV op {fact.occurred_on}: "
+                f"{fact.data.get('weeks')} weken (art. 25 lid 9 WIA)."
+            )
     # A late 42nd-week report costs a fine, not a loonsanctie: shown, level unchanged.
     for obligation in obligations:
         if obligation.code == "ziekmelding_uwv" and obligation.status in (OVERDUE, MET_LATE):
@@ -98,6 +120,21 @@ def _late(obligation: Obligation) -> str:
     return (
         f"{step.label} niet tijdig {step.done}: "
         f"uiterlijk {obligation.due_on}, nog niet {step.done}."
+    )
+
+
+def _failing(obligation: Obligation) -> bool:
+    return obligation.status in (OVERDUE, MET_LATE, INCOMPLETE)
+
+
+def _reason(obligation: Obligation) -> str:
+    return _incomplete(obligation) if obligation.status == INCOMPLETE else _late(obligation)
+
+
+def _satisfactory(result: ReintegrationResult) -> str:
+    return (
+        f"Bevredigend re-integratieresultaat sinds {result.since} (65 %-regel): UWV toetst "
+        "de inspanningen dan in de regel niet verder."
     )
 
 

@@ -32,18 +32,16 @@ from domain.obligations.kinds import (
     WAIVED,
     Obligation,
 )
+from domain.obligations.regimes import RegimeRules
 from domain.obligations.riv import RivRules
+from domain.obligations.spoor2 import Spoor2Rules
 from domain.policy import Policy
-from domain.working_days import first_working_day_after
 
 EVALUATION_DAYS = 42
 """Evaluations every 6 weeks (Regeling procesgang art. 5), counted in sick days."""
 
 PLAN_AFTER_ANALYSIS_DAYS = 14
 """The plan van aanpak within 2 weeks of the probleemanalyse (Regeling procesgang art. 4)."""
-
-SPOOR_2_AFTER_ADVICE_DAYS = 42
-"""Spoor 2 within 6 weeks of the eerstejaarsevaluatie or an advice for it (Werkwijzer)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +55,8 @@ class Schedule:
     ended_on: date | None
     """The last day the case ran: the day before full recovery, or the closing day."""
     einde_wachttijd: date
+    evaluations_until: date
+    """Evaluations recur up to here: einde wachttijd, or the day before the AOW date."""
     periods: list[SickPeriod] = field(default_factory=list)
     """The sick periods, for terms counted in sick days (samentelregel)."""
     recorded_late_facts: list[Fact] = field(default_factory=list)
@@ -102,7 +102,7 @@ class Schedule:
         if self.evaluations_from is None:
             return
         occurrence, due = self.evaluations_from
-        while (self.ended_on is None or due <= self.ended_on) and due <= self.einde_wachttijd:
+        while (self.ended_on is None or due <= self.ended_on) and due <= self.evaluations_until:
             yield Obligation("evaluatie", due, PENDING, occurrence=occurrence)
             occurrence += 1
             due = sick_days_later(self.periods, due, EVALUATION_DAYS)
@@ -127,7 +127,7 @@ def schedule(facts: list[Fact], policy: Policy | None = None) -> Schedule:
     return _Rules(facts, policy or Policy()).schedule()
 
 
-class _Rules(AdviceRules, RivRules):
+class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules):
     """The Poortwachter rules applied to one case's facts (the RIV test's own rules are
     mixed in from ``advice`` and ``riv``)."""
 
@@ -143,7 +143,13 @@ class _Rules(AdviceRules, RivRules):
             int(f.data.get("weeks", 0)) for f in self._all("verlenging_loondoorbetaling")
         )
         self.sanction_weeks = sum(int(f.data.get("weeks", 0)) for f in self._all("loonsanctie"))
+        born = facts[0].data.get("employee", {}).get("date_of_birth")
+        self.date_of_birth = date.fromisoformat(born) if born else None
         self.einde_wachttijd = self._end_of_waiting_period()
+        aow = self.aow
+        self.evaluations_until = min(
+            self.einde_wachttijd, aow - timedelta(days=1) if aow else self.einde_wachttijd
+        )
 
     def schedule(self) -> Schedule:
         plan = self._first("plan_van_aanpak")
@@ -168,6 +174,7 @@ class _Rules(AdviceRules, RivRules):
             evaluations_from=evaluations_from,
             ended_on=self.ended_on,
             einde_wachttijd=obligations[-1].due_on,
+            evaluations_until=self.evaluations_until,
             periods=self.periods,
             recorded_late_facts=[f for f in self.facts if self._recorded_late(f)],
         )
@@ -224,7 +231,7 @@ class _Rules(AdviceRules, RivRules):
         settled: list[Obligation] = []
         occurrence, due = 1, self._later(plan.occurred_on, EVALUATION_DAYS)
         anchor = plan.occurred_on
-        while self._while_running(due) and due <= self.einde_wachttijd:
+        while self._while_running(due) and due <= self.evaluations_until:
             actions = [a for a in actions if a.occurred_on > anchor]
             if not actions:
                 return settled, (occurrence, due)
@@ -239,14 +246,6 @@ class _Rules(AdviceRules, RivRules):
             occurrence += 1
         return settled, None
 
-    def _ziekmelding_uwv(self) -> Obligation:
-        """The 42nd-week report on the first working day after week 42 (art. 38 ZW).
-
-        A miss costs a fine, not a loonsanctie; it is flagged all the same.
-        """
-        due = first_working_day_after(self._week(42))
-        return self._single("ziekmelding_uwv", due, self._first("ziekmelding_uwv"))
-
     def _eerstejaarsevaluatie(self) -> Obligation:
         """The eerstejaarsevaluatie in weeks 46 to 52 (Regeling procesgang art. 6).
 
@@ -257,32 +256,6 @@ class _Rules(AdviceRules, RivRules):
         if evaluation is not None and evaluation.occurred_on <= self._week(45):
             return replace(found, early=True)
         return found
-
-    def _spoor_2(self) -> Obligation:
-        """Spoor 2 within 6 weeks of the eerstejaarsevaluatie or of an arbeidsdeskundig
-        advice for it, at the latest by the end of week 58 (art. 7:658a lid 1 BW;
-        Werkwijzer Poortwachter). Waived only by a recorded *tenzij* ground.
-        """
-        due = self._week(58)
-        evaluation = self._first("eerstejaarsevaluatie")
-        if evaluation is not None:
-            due = min(due, self._later(evaluation.occurred_on, SPOOR_2_AFTER_ADVICE_DAYS))
-        advice = next(
-            (
-                f
-                for f in self._all("arbeidsdeskundig_onderzoek")
-                if f.data.get("advice") == "spoor_2"
-            ),
-            None,
-        )
-        if advice is not None:
-            due = min(due, self._later(advice.occurred_on, SPOOR_2_AFTER_ADVICE_DAYS))
-        start = self._first("spoor_2_start")
-        grounds = [f for f in self._all("eerstejaarsevaluatie") if f.data.get("tenzij_ground")]
-        if grounds and start is None:
-            ground = grounds[-1]
-            return self._waived("spoor_2", due, ground, str(ground.data["tenzij_ground"]))
-        return self._single("spoor_2", due, start)
 
     def _wia_aanvraag(self) -> Obligation:
         """The WIA application by week 93, moved by a verlenging (art. 64 lid 2, 24 WIA)."""
@@ -310,7 +283,7 @@ class _Rules(AdviceRules, RivRules):
         for ends_on in decided:
             if ends_on is not None:
                 end = max(without_sanction, min(end, ends_on))
-        return end
+        return self._aow_end(end)
 
     # --- how one obligation is judged ------------------------------------------------
 
@@ -330,7 +303,7 @@ class _Rules(AdviceRules, RivRules):
                 occurrence=occurrence,
                 recorded_late=self._recorded_late(proof),
             )
-        if not self._while_running(due):
+        if not self._while_running(due) or self._after_aow(code, due):
             return Obligation(code, due, NOT_APPLICABLE, occurrence=occurrence)
         return Obligation(code, due, PENDING, occurrence=occurrence)
 

@@ -102,6 +102,8 @@ def reintegration_json(result: ReintegrationResult) -> dict[str, Any]:
         "reaches_threshold": result.reaches_threshold,
         "since": iso_date(result.since),
         "event_ids": list(result.event_ids),
+        "satisfactory": result.satisfactory,
+        "indicative_65": result.indicative_65,
     }
 
 

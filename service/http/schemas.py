@@ -265,6 +265,12 @@ class ReintegrationOut(Strict):
     reaches_threshold = fields.Boolean()
     since = Day(allow_none=True)
     event_ids = fields.List(fields.String())
+    satisfactory = fields.Boolean(
+        metadata={"description": "65 %, structural, remaining capacity used (UWV's first test)."}
+    )
+    indicative_65 = fields.Boolean(
+        metadata={"description": "65 % reached, but not shown structural and using capacity."}
+    )
 
 
 class ObligationOut(Strict):

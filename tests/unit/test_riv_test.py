@@ -209,3 +209,193 @@ def test_an_actueel_oordeel_before_week_79_is_early_and_does_not_meet_its_row() 
     history.add("actueel_oordeel", "2026-08-01")
     found = history.obligation("actueel_oordeel", "2026-08-02")
     assert (found.status, found.met_on) == ("met", D("2026-08-01"))
+
+
+# --- the result first: the 65 % rule ------------------------------------------------
+
+
+def placed(**extra: object) -> History:
+    """A case at week 60 with spoor 2 not started and a permanent placement at 70 %."""
+    history = History().add("probleemanalyse", "2025-02-10", bedrijfsarts="Dr. F.")
+    history.add("eerstejaarsevaluatie", "2025-12-01", conclusion="c", spoor_2_needed=True)
+    body = {
+        "track": 1,
+        "employer_name": "Eigen werkgever",
+        "position": "Planner",
+        "hours_per_week": 30,
+        "wage_value_percentage": 70,
+        "permanent": True,
+        "uses_remaining_capacity": True,
+        "evidence_event_ids": ["e2"],  # the probleemanalyse says so
+        **extra,
+    }
+    return history.add("plaatsing", "2026-01-05", **body)
+
+
+def test_a_satisfactory_result_waives_spoor_2_and_lowers_the_risk() -> None:
+    history = placed()
+    spoor_2 = history.obligation("spoor_2", "2026-03-01")
+    assert (spoor_2.status, spoor_2.ground, spoor_2.met_on) == (
+        "waived",
+        "bevredigend_resultaat",
+        D("2026-01-05"),
+    )
+    level, reasons = history.risk("2026-03-01")
+    assert level == "low"
+    assert reasons == [
+        "Bevredigend re-integratieresultaat sinds 2026-01-05 (65 %-regel): UWV toetst de "
+        "inspanningen dan in de regel niet verder."
+    ]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"permanent": False},
+        {"uses_remaining_capacity": False},
+        {"evidence_event_ids": []},
+        {"evidence_event_ids": ["e1"]},  # the ziekmelding says nothing about capacity
+        {"wage_value_percentage": 64},
+    ],
+)
+def test_65_percent_without_structure_capacity_or_evidence_changes_nothing(extra: dict) -> None:
+    history = placed(**extra)
+    assert history.obligation("spoor_2", "2026-03-01").status == "overdue"
+    assert history.risk("2026-03-01")[0] == "high"
+
+
+def test_a_satisfactory_result_does_not_excuse_an_incomplete_riv() -> None:
+    history = placed().add("reintegratieverslag", "2026-09-10", copy_to_employee_on="2026-09-10")
+    level, reasons = history.risk("2026-09-20")
+    assert level == "high"
+    assert reasons[0].startswith("Bevredigend re-integratieresultaat sinds 2026-01-05")
+    assert reasons[1].startswith("Re-integratieverslag onvolledig (opgesteld 2026-09-10)")
+
+
+# --- tenzij grounds, tightened ---------------------------------------------------------
+
+
+def grounded(ground: str, on: str = "2025-12-01", **data: object) -> History:
+    return History().add(
+        "eerstejaarsevaluatie",
+        on,
+        conclusion="c",
+        spoor_2_needed=False,
+        tenzij_ground=ground,
+        **data,
+    )
+
+
+def test_a_prospect_of_internal_return_waives_spoor_2_for_91_days_only() -> None:
+    history = grounded("prospect_internal_return")
+    assert history.obligation("spoor_2", "2026-02-01").status == "waived"
+    found = history.obligation("spoor_2", "2026-03-20")  # 91 days end on 2026-03-02
+    assert (found.status, found.due_on) == ("overdue", D("2026-03-16"))
+
+
+def test_a_structural_internal_return_within_the_prospect_keeps_spoor_2_waived() -> None:
+    history = grounded("prospect_internal_return").add(
+        "werkhervatting",
+        "2026-02-01",
+        work="aangepast",
+        hours_per_week=30,
+        wage_value_percentage=60,
+        structural=True,
+    )
+    assert history.obligation("spoor_2", "2026-06-01").status == "waived"
+
+
+def test_gbm_suspends_spoor_2_until_the_next_assessment() -> None:
+    history = grounded("gbm")
+    assert history.obligation("spoor_2", "2026-05-01").status == "waived"
+    history.add("actueel_oordeel", "2026-03-01")
+    found = history.obligation("spoor_2", "2026-05-01")  # due 42 days after 2026-03-01
+    assert (found.status, found.due_on) == ("overdue", D("2026-04-12"))
+
+
+@pytest.mark.parametrize(
+    ("born", "agrees", "status"),
+    [
+        ("1960-03-01", True, "waived"),  # AOW 2027-03-01, within a year of 2027-01-03
+        ("1960-03-01", False, "overdue"),  # the employee must agree
+        ("1961-06-15", True, "overdue"),  # AOW 2028-09-15: more than a year after
+        (None, True, "overdue"),  # no date of birth, no AOW date
+    ],
+)
+def test_aow_within_a_year_needs_the_date_and_the_employees_consent(
+    born: str | None, agrees: bool, status: str
+) -> None:
+    history = History()
+    if born:
+        history.facts[0].data["employee"] = {"name": "Fictief Persoon", "date_of_birth": born}
+    history.add(
+        "eerstejaarsevaluatie",
+        "2025-12-01",
+        conclusion="c",
+        spoor_2_needed=False,
+        tenzij_ground="aow_within_year",
+        employee_agrees=agrees,
+    )
+    assert history.obligation("spoor_2", "2026-03-01").status == status
+
+
+def test_a_tenzij_ground_on_a_later_bijstelling_counts() -> None:
+    history = History().add(
+        "bijstelling", "2025-12-20", reason="r", changes="c", tenzij_ground="no_capacity"
+    )
+    found = history.obligation("spoor_2", "2026-03-01")
+    assert (found.status, found.ground) == ("waived", "no_capacity")
+
+
+def test_a_recorded_loonsanctie_is_a_reason() -> None:
+    history = History().add("loonsanctie", "2025-02-01", weeks=26, reasons=["te laat"])
+    level, reasons = history.risk("2025-02-02")
+    assert level == "medium"
+    assert reasons == ["Loonsanctie opgelegd door UWV op 2025-02-01: 26 weken (art. 25 lid 9 WIA)."]
+
+
+# --- special regimes ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reason", "timing", "due"),
+    [
+        ("orgaandonatie", None, "2025-01-09"),  # Mon 6 Jan: the 4th working day is Thu 9 Jan
+        ("no_riskpolis", None, "2025-02-16"),  # end of week 6
+        ("zwangerschap", None, "2025-02-16"),
+        ("zwangerschap", "voor_verlof", "2025-02-16"),
+        ("zwangerschap", "flexibilisering", "2025-01-09"),  # by sick day 4
+        ("zwangerschap", "na_verlof", "2025-01-09"),
+        ("overig", None, "2025-10-27"),  # the 42nd-week rule
+    ],
+)
+def test_the_vangnet_reports_to_uwv_early(reason: str, timing: str | None, due: str) -> None:
+    history = History()
+    history.facts[0].data.update(vangnet=True, vangnet_reason=reason)
+    if timing:
+        history.facts[0].data["zwangerschap_timing"] = timing
+    assert history.obligation("ziekmelding_uwv", "2025-01-07").due_on == D(due)
+
+
+def test_leaving_while_sick_is_reported_to_uwv_on_the_last_working_day() -> None:
+    history = History().add("ziekmelding_uwv", "2025-10-20")
+    history.add("uitdiensttreding", "2025-11-28", last_working_day="2025-11-30")
+    found = history.obligation("ziekmelding_uwv", "2025-12-01")
+    assert (found.due_on, found.status) == (D("2025-11-30"), "overdue")
+    history.add("ziekmelding_uwv", "2025-11-30")
+    assert history.obligation("ziekmelding_uwv", "2025-12-01").status == "met"
+
+
+def test_the_aow_date_ends_the_duties_that_prepare_a_wia_application() -> None:
+    """Born 1958-05-20: AOW on 2025-05-20, in the first sick year."""
+    history = History()
+    history.facts[0].data["employee"] = {"name": "F. Persoon", "date_of_birth": "1958-05-20"}
+    history.add("plan_van_aanpak", "2025-02-20", casemanager="J. Smit", goal="g", agreements=[])
+    listed = {o.code: o for o in history.on("2025-06-01") if o.occurrence in (None, 1)}
+    for code in ("spoor_2", "reintegratieverslag", "wia_aanvraag"):
+        assert listed[code].status == "not_applicable", code
+    assert listed["evaluatie"].status == "overdue"  # due 2025-04-03, before the AOW date
+    evaluations = [o for o in history.on("2025-09-01") if o.code == "evaluatie"]
+    assert max(o.due_on for o in evaluations) < D("2025-05-20")
+    # wages for at most 13 weeks after the AOW date (7:629 lid 2 BW)
+    assert listed["einde_wachttijd"].due_on == D("2025-08-18")
