@@ -137,6 +137,16 @@ class EventRef(Field):
 
 
 @dataclass(frozen=True)
+class EventRefs(Field):
+    """Ids of events of the same case: the evidence a step rests on."""
+
+    max_items: int = 20
+
+    def show(self, value: Any) -> str:
+        return ", ".join(value or []) or "(geen)"
+
+
+@dataclass(frozen=True)
 class Values(Field):
     """Field values of another step, by name (a correctie's replacement)."""
 

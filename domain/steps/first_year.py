@@ -6,12 +6,25 @@ long sickness passes, and the advice that steers them.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from domain.errors import DomainError
-from domain.steps.fields import Choice, Flag, Text, Texts, free_text
-from domain.steps.step import Proposed, Step, template
-from domain.steps.vocabulary import Advice, TenzijGround
+from domain.steps.fields import Choice, EventRefs, Flag, Text, Texts, free_text
+from domain.steps.step import Proposed, Step, evidence, template
+from domain.steps.vocabulary import Advice, DeskundigenoordeelAdvice, TenzijGround
+
+GBM_FRESH_DAYS = 42
+"""How old a bedrijfsarts' judgement of geen benutbare mogelijkheden may be (Werkwijzer)."""
+
+EVIDENCE = EventRefs(
+    "evidence_event_ids",
+    "onderbouwing",
+    required=False,
+    description="Ids of events of this case the step rests on (a probleemanalyse, an "
+    "actueel oordeel, an arbeidsdeskundig onderzoek).",
+)
+MEDICAL_JUDGEMENTS = ("probleemanalyse", "actueel_oordeel")
 
 
 def names_a_casemanager(proposed: Proposed) -> None:
@@ -31,6 +44,55 @@ def tenzij_only_without_spoor_2(proposed: Proposed) -> None:
         )
 
 
+def tenzij_ground_grounded(proposed: Proposed) -> None:
+    """A tenzij ground rests on the file (Werkwijzer Poortwachter, eerstejaarsevaluatie).
+
+    ``no_capacity``: a probleemanalyse or actueel oordeel among the evidence.
+    ``gbm``: such a judgement of the bedrijfsarts no older than 42 days on the
+    step's date (the temporary judgement must be current). ``aow_within_year``:
+    the employee's date of birth is on the case (an eerstejaarsevaluatie also
+    needs the employee's agreement: :func:`aow_ground_agreed`). Every evidence
+    id is an event of this case.
+    """
+    found = evidence(proposed)
+    ground = proposed.values.get("tenzij_ground")
+    judgements = [f for f in found if f.type in MEDICAL_JUDGEMENTS]
+    if ground == TenzijGround.NO_CAPACITY and not judgements:
+        raise DomainError(
+            "tenzij_ground no_capacity needs a probleemanalyse or actueel oordeel of this case "
+            "in evidence_event_ids (Werkwijzer Poortwachter)",
+            "evidence_event_ids",
+        )
+    if ground == TenzijGround.GBM:
+        oldest = proposed.on - timedelta(days=GBM_FRESH_DAYS)
+        if not any(oldest <= f.occurred_on <= proposed.on for f in judgements):
+            raise DomainError(
+                f"tenzij_ground gbm needs a probleemanalyse or actueel oordeel in "
+                f"evidence_event_ids of at most {GBM_FRESH_DAYS} days before {proposed.on} "
+                "(Werkwijzer Poortwachter)",
+                "evidence_event_ids",
+            )
+    if ground == TenzijGround.AOW_WITHIN_YEAR and not proposed.case.employee.get("date_of_birth"):
+        raise DomainError(
+            "tenzij_ground aow_within_year needs the employee's date_of_birth on the case "
+            "(Werkwijzer Poortwachter)",
+            "tenzij_ground",
+        )
+
+
+def aow_ground_agreed(proposed: Proposed) -> None:
+    """The AOW tenzij ground holds only with the employee's agreement (Werkwijzer Poortwachter)."""
+    if (
+        proposed.values.get("tenzij_ground") == TenzijGround.AOW_WITHIN_YEAR
+        and proposed.values.get("employee_agrees") is not True
+    ):
+        raise DomainError(
+            "tenzij_ground aow_within_year needs the employee's agreement "
+            "(employee_agrees: true; Werkwijzer Poortwachter)",
+            "employee_agrees",
+        )
+
+
 def _evaluatie(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]) -> str:
     participants = ", ".join(fact.data.get("participants") or []) or "de betrokkenen"
     return f"Evaluatie gehouden {when} met {participants}{timing}."
@@ -43,7 +105,27 @@ def _eerstejaars(fact: Any, shown: dict[str, str], when: str, timing: str, _: li
         outcome = f"geen spoor 2, tenzij-grond: {shown['tenzij_ground']}"
     else:
         outcome = "spoor 2 niet nodig geacht"
+    if fact.data.get("employee_agrees") is True:
+        outcome += "; de werknemer stemt hiermee in"
     return f"Eerstejaarsevaluatie gehouden {when}{timing}; {outcome}."
+
+
+def _bijstelling(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]) -> str:
+    text = f"Plan van aanpak bijgesteld {when}{timing}. Reden: {shown['reason']}."
+    if fact.data.get("follows_advice") is False:
+        text += " De bijstelling wijkt beredeneerd af van het advies."
+    if fact.data.get("tenzij_ground"):
+        text += f" Tenzij-grond: {shown['tenzij_ground']}."
+    return text
+
+
+def _deskundigenoordeel(
+    fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]
+) -> str:
+    text = f"Deskundigenoordeel van UWV ontvangen {when}: {shown['outcome']}."
+    if fact.data.get("advice"):
+        text += f" Advies: {shown['advice']}."
+    return text
 
 
 MELDING_ARBODIENST = Step(
@@ -114,8 +196,21 @@ BIJSTELLING = Step(
     label="Bijstelling van het plan van aanpak",
     path="bijstelling",
     doc="An adjustment of the plan van aanpak.",
-    fields=(free_text("reason", "reden"), free_text("changes", "wijzigingen")),
-    sentence=template("Plan van aanpak bijgesteld {when}{timing}. Reden: {reason}."),
+    fields=(
+        free_text("reason", "reden"),
+        free_text("changes", "wijzigingen"),
+        Flag(
+            "follows_advice",
+            "volgt het advies",
+            required=False,
+            description="false: a reasoned deviation from the advice of the bedrijfsarts or "
+            "arbeidsdeskundige; the reason says why.",
+        ),
+        Choice("tenzij_ground", "tenzij-grond", required=False, vocabulary=TenzijGround),
+        EVIDENCE,
+    ),
+    rules=(tenzij_ground_grounded,),
+    sentence=_bijstelling,
     source="Regeling procesgang art. 4 lid 4",
 )
 
@@ -169,8 +264,15 @@ EERSTEJAARSEVALUATIE = Step(
         free_text("conclusion", "conclusie"),
         Flag("spoor_2_needed", "spoor 2 nodig"),
         Choice("tenzij_ground", "tenzij-grond", required=False, vocabulary=TenzijGround),
+        EVIDENCE,
+        Flag(
+            "employee_agrees",
+            "werknemer stemt in",
+            required=False,
+            description="The employee agrees with the outcome (needed for aow_within_year).",
+        ),
     ),
-    rules=(tenzij_only_without_spoor_2,),
+    rules=(tenzij_only_without_spoor_2, tenzij_ground_grounded, aow_ground_agreed),
     sentence=_eerstejaars,
     source="Regeling procesgang art. 6",
 )
@@ -194,7 +296,10 @@ DESKUNDIGENOORDEEL = Step(
     label="Deskundigenoordeel",
     path="deskundigenoordeel",
     doc="UWV's expert opinion.",
-    fields=(free_text("outcome", "uitkomst"),),
-    sentence=template("Deskundigenoordeel van UWV ontvangen {when}: {outcome}."),
+    fields=(
+        free_text("outcome", "uitkomst"),
+        Choice("advice", "advies", required=False, vocabulary=DeskundigenoordeelAdvice),
+    ),
+    sentence=_deskundigenoordeel,
     source="art. 7:629a BW",
 )

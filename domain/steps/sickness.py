@@ -14,7 +14,7 @@ from domain.errors import DomainError
 from domain.facts import in_legal_order
 from domain.steps.fields import Choice, Day, Flag, Number, Person, Whole
 from domain.steps.step import Proposed, Step, template
-from domain.steps.vocabulary import ClosingReason
+from domain.steps.vocabulary import ClosingReason, VangnetReason, ZwangerschapTiming
 
 
 def _date(value: Any) -> date | None:
@@ -38,6 +38,28 @@ def opening_dates(proposed: Proposed) -> None:
                 f"first_sick_day {first} lies after a recorded step ({min(later)})",
                 "first_sick_day",
             )
+
+
+def vangnet_reason_with_vangnet(proposed: Proposed) -> None:
+    """A vangnet ground only for a vangnet case; the pregnancy timing only for that ground.
+
+    The vangnet regimes of the Ziektewet (art. 29, 29a en 29b ZW); the timing
+    around the leave matters for a pregnancy-related sickness (art. 29a ZW).
+    """
+    values = proposed.values
+    if values.get("vangnet_reason") is not None and values.get("vangnet") is not True:
+        raise DomainError(
+            "vangnet_reason is given only for a vangnet case (vangnet: true; art. 29 ZW)",
+            "vangnet_reason",
+        )
+    if (
+        values.get("zwangerschap_timing") is not None
+        and values.get("vangnet_reason") != VangnetReason.ZWANGERSCHAP
+    ):
+        raise DomainError(
+            "zwangerschap_timing is given only with vangnet_reason zwangerschap (art. 29a ZW)",
+            "zwangerschap_timing",
+        )
 
 
 def relapse_within_28_days(proposed: Proposed) -> None:
@@ -105,6 +127,25 @@ def _opening(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[A
     text = f"Ziekmelding: eerste ziektedag {first}, gemeld op {reported}."
     if fact.data.get("expected_duration_weeks") is not None:
         text += f" Verwachte duur {shown['expected_duration_weeks']} weken."
+    if fact.data.get("contract_hours_per_week") is not None:
+        text += f" Contracturen: {shown['contract_hours_per_week']}."
+    if fact.data.get("vangnet_reason") is not None:
+        text += f" Vangnetregeling: {shown['vangnet_reason']}"
+        if fact.data.get("zwangerschap_timing") is not None:
+            text += f", {shown['zwangerschap_timing']}"
+        text += "."
+    return text
+
+
+def _relapse(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]) -> str:
+    text = (
+        f"Hernieuwde ziekmelding: opnieuw ziek vanaf {shown['first_sick_day']}, binnen 28 dagen "
+        "na herstel, dus de zaak loopt door (samentelregel, art. 7:629 lid 10 BW)."
+    )
+    if fact.data.get("same_cause") is True:
+        text += " Volgens de melding dezelfde oorzaak als de vorige ziekteperiode."
+    elif fact.data.get("same_cause") is False:
+        text += " Volgens de melding een andere oorzaak dan de vorige ziekteperiode."
     return text
 
 
@@ -135,10 +176,31 @@ ZIEKMELDING = Step(
             "vangnet",
             "vangnetregeling",
             required=False,
-            description="Whether a vangnet regime applies, never which.",
+            description="Whether a vangnet regime of the Ziektewet applies.",
+        ),
+        Choice(
+            "vangnet_reason",
+            "vangnetgrond",
+            required=False,
+            vocabulary=VangnetReason,
+            description="Which vangnet regime applies; only with vangnet: true.",
+        ),
+        Choice(
+            "zwangerschap_timing",
+            "moment van ziekte rond het verlof",
+            required=False,
+            vocabulary=ZwangerschapTiming,
+            description="Only with vangnet_reason zwangerschap.",
+        ),
+        Number(
+            "contract_hours_per_week",
+            "contracturen per week",
+            required=False,
+            maximum=168,
+            unit=" uur per week",
         ),
     ),
-    rules=(opening_dates,),
+    rules=(opening_dates, vangnet_reason_with_vangnet),
     sentence=_opening,
     source="art. 7:629 BW; Regeling procesgang art. 2",
 )
@@ -150,12 +212,18 @@ HERNIEUWDE_ZIEKMELDING = Step(
     label="Hernieuwde ziekmelding",
     path="ziekmelding",
     doc="A relapse within 28 days of full recovery: the same case runs on.",
-    fields=(Day("first_sick_day", "eerste ziektedag"),),
-    rules=(relapse_within_28_days,),
-    sentence=template(
-        "Hernieuwde ziekmelding: opnieuw ziek vanaf {first_sick_day}, binnen 28 dagen na "
-        "herstel, dus de zaak loopt door (samentelregel, art. 7:629 lid 10 BW)."
+    fields=(
+        Day("first_sick_day", "eerste ziektedag"),
+        Flag(
+            "same_cause",
+            "dezelfde oorzaak",
+            required=False,
+            description="Whether the sickness has the same cause as the one before: after a "
+            "pregnancy or childbirth leave, periods join only then (art. 7:629 lid 10 BW).",
+        ),
     ),
+    rules=(relapse_within_28_days,),
+    sentence=_relapse,
     source="art. 7:629 lid 10 BW",
 )
 

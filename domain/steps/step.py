@@ -109,3 +109,48 @@ def template(text: str) -> Sentence:
         return text.format(**shown, when=when, timing=timing)
 
     return sentence
+
+
+def as_date(value: Any) -> date | None:
+    """A date field's value, whether it comes from a request (a date) or an event (ISO text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def facts_known(proposed: Proposed) -> list[Any]:
+    """The case's facts the step is judged on: as they would stand, for a correctie."""
+    return proposed.facts if proposed.correcting and proposed.facts else proposed.case.facts
+
+
+def evidence(proposed: Proposed) -> list[Any]:
+    """The facts named in ``evidence_event_ids``; any id not of this case is refused."""
+    by_id = {fact.event_id: fact for fact in facts_known(proposed)}
+    found = []
+    for event_id in proposed.values.get("evidence_event_ids") or []:
+        fact = by_id.get(str(event_id))
+        if fact is None:
+            raise DomainError(
+                f"evidence_event_ids: {event_id} is not an event of this case",
+                "evidence_event_ids",
+            )
+        found.append(fact)
+    return found
+
+
+def evidence_of_this_case(proposed: Proposed) -> None:
+    """Evidence a step rests on is part of the same file (Werkwijzer Poortwachter: dossier)."""
+    evidence(proposed)
+
+
+def not_before_first_sick_day(*names: str) -> Rule:
+    """A rule: these dates lie on or after the first sick day (art. 7:629 BW: the sickness)."""
+
+    def rule(proposed: Proposed) -> None:
+        first = proposed.case.first_sick_day
+        for name in names:
+            value = as_date(proposed.values.get(name))
+            if value is not None and value < first:
+                raise DomainError(f"{name} {value} lies before the first sick day {first}", name)
+
+    rule.__name__ = f"{'_'.join(names)}_not_before_first_sick_day"
+    rule.__doc__ = f"{', '.join(names)} on or after the first sick day (art. 7:629 BW)."
+    return rule

@@ -31,6 +31,16 @@ class Advice(Vocabulary):
     SPOOR_2 = "spoor_2", "spoor 2, werk bij een andere werkgever"
 
 
+class DeskundigenoordeelAdvice(Vocabulary):
+    """UWV's advice in a deskundigenoordeel: the Advice words, or none (art. 7:629a BW)."""
+
+    EIGEN_WERK = "eigen_werk", "eigen werk"
+    AANGEPAST_WERK = "aangepast_werk", "aangepast werk"
+    ANDER_WERK_INTERN = "ander_werk_intern", "ander werk bij de eigen werkgever"
+    SPOOR_2 = "spoor_2", "spoor 2, werk bij een andere werkgever"
+    GEEN = "geen", "geen advies over passend werk"
+
+
 class Work(Vocabulary):
     """The kind of work resumed within the own organisation (spoor 1)."""
 
@@ -47,6 +57,7 @@ class TenzijGround(Vocabulary):
         "uitzicht op structurele terugkeer in de eigen organisatie",
     )
     NO_CAPACITY = "no_capacity", "geen benutbare mogelijkheden"
+    GBM = "gbm", "geen benutbare mogelijkheden (tijdelijk oordeel bedrijfsarts)"
     AOW_WITHIN_YEAR = "aow_within_year", "AOW-leeftijd binnen een jaar na de wachttijd"
 
 
@@ -67,3 +78,64 @@ class NotitieKind(Vocabulary):
     CONTACT = "contact", "contact"
     GESPREK = "gesprek", "gesprek"
     OVERIG = "overig", "overig"
+
+
+class VangnetReason(Vocabulary):
+    """Which vangnet regime of the Ziektewet applies (art. 29, 29a, 29b ZW)."""
+
+    ZWANGERSCHAP = "zwangerschap", "ziekte door zwangerschap of bevalling (art. 29a ZW)"
+    ORGAANDONATIE = "orgaandonatie", "orgaandonatie"
+    NO_RISKPOLIS = "no_riskpolis", "no-riskpolis (art. 29b ZW)"
+    OVERIG = "overig", "andere vangnetgrond"
+
+
+class ZwangerschapTiming(Vocabulary):
+    """When, around the pregnancy leave, a pregnancy-related sickness began (art. 29a ZW)."""
+
+    VOOR_VERLOF = "voor_verlof", "ziek vóór het zwangerschapsverlof"
+    FLEXIBILISERING = "flexibilisering", "ziek in de flexibiliseringsperiode vóór het verlof"
+    NA_VERLOF = "na_verlof", "ziek na het bevallingsverlof"
+
+
+class LeaveKind(Vocabulary):
+    """A leave under the Wet arbeid en zorg (art. 3:1 Wazo)."""
+
+    ZWANGERSCHAP = "zwangerschap", "zwangerschapsverlof"
+    BEVALLING = "bevalling", "bevallingsverlof"
+
+
+class LoonstopGround(Vocabulary):
+    """The grounds of art. 7:629 lid 3 BW on which no wage is owed during sickness."""
+
+    A = (
+        "a",
+        (
+            "de ongeschiktheid is opzettelijk veroorzaakt of volgt uit een gebrek waarover bij de "
+            "aanstellingskeuring valse informatie is gegeven"
+        ),
+    )
+    B = "b", "de werknemer belemmert of vertraagt zijn genezing"
+    C = "c", "de werknemer verricht geen passende arbeid, hoewel hij daartoe in staat is"
+    D = (
+        "d",
+        (
+            "de werknemer weigert zonder deugdelijke grond mee te werken aan redelijke "
+            "voorschriften of maatregelen om passende arbeid te verrichten"
+        ),
+    )
+    E = (
+        "e",
+        (
+            "de werknemer weigert zonder deugdelijke grond mee te werken aan het opstellen, "
+            "evalueren of bijstellen van het plan van aanpak"
+        ),
+    )
+    F = "f", "de werknemer laat zonder deugdelijke grond na tijdig een WIA-uitkering aan te vragen"
+
+
+class WiaOutcome(Vocabulary):
+    """UWV's decision on the WIA application (art. 4, 5, 47 en 54 WIA)."""
+
+    GEEN = "geen", "geen WIA-uitkering"
+    WGA = "wga", "WGA"
+    IVA = "iva", "IVA"

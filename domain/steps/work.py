@@ -4,12 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.steps.fields import Choice, Flag, Number, Text, Whole
-from domain.steps.step import Step, template
+from domain.steps.fields import Choice, EventRefs, Flag, Number, Text, Whole
+from domain.steps.step import Step, evidence_of_this_case, template
 from domain.steps.vocabulary import Work
 
 HOURS = Number("hours_per_week", "uren per week", maximum=168, unit=" uur per week")
 WAGE_VALUE = Number("wage_value_percentage", "loonwaarde", maximum=100, unit=" %")
+REMAINING_CAPACITY = Flag(
+    "uses_remaining_capacity",
+    "benut de resterende mogelijkheden",
+    required=False,
+    description="Whether the work uses all the capacity the employee has left "
+    "(art. 7:658a BW: passende arbeid).",
+)
+EVIDENCE = EventRefs(
+    "evidence_event_ids",
+    "onderbouwing",
+    required=False,
+    description="Ids of events of this case the step rests on (an advice, an oordeel).",
+)
+
+
+def _capacity(fact: Any) -> str:
+    if fact.data.get("uses_remaining_capacity") is True:
+        return " De resterende mogelijkheden worden volledig benut."
+    if fact.data.get("uses_remaining_capacity") is False:
+        return " De resterende mogelijkheden worden niet volledig benut."
+    return ""
+
+
+def _werkhervatting(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]) -> str:
+    lasting = " Structurele werkhervatting." if fact.data.get("structural") is True else ""
+    return (
+        f"Werk hervat {when}: {shown['work']}, {shown['hours_per_week']}, loonwaarde "
+        f"{shown['wage_value_percentage']}.{lasting}{_capacity(fact)}"
+    )
 
 
 def _plaatsing(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]) -> str:
@@ -17,7 +46,7 @@ def _plaatsing(fact: Any, shown: dict[str, str], when: str, timing: str, _: list
     return (
         f"Geplaatst {when} in spoor {shown['track']} als {shown['position']} bij "
         f"{shown['employer_name']} ({kind}), {shown['hours_per_week']}, loonwaarde "
-        f"{shown['wage_value_percentage']}."
+        f"{shown['wage_value_percentage']}.{_capacity(fact)}"
     )
 
 
@@ -39,10 +68,16 @@ WERKHERVATTING = Step(
     label="Werkhervatting",
     path="werkhervatting",
     doc="Return to work; a partial return does not stop the clock.",
-    fields=(Choice("work", "werk", vocabulary=Work), HOURS, WAGE_VALUE),
-    sentence=template(
-        "Werk hervat {when}: {work}, {hours_per_week}, loonwaarde {wage_value_percentage}."
+    fields=(
+        Choice("work", "werk", vocabulary=Work),
+        HOURS,
+        WAGE_VALUE,
+        Flag("structural", "structureel", required=False),
+        REMAINING_CAPACITY,
+        EVIDENCE,
     ),
+    rules=(evidence_of_this_case,),
+    sentence=_werkhervatting,
     source="Werkwijzer Poortwachter",
 )
 
@@ -60,7 +95,10 @@ PLAATSING = Step(
         HOURS,
         WAGE_VALUE,
         Flag("permanent", "vast"),
+        REMAINING_CAPACITY,
+        EVIDENCE,
     ),
+    rules=(evidence_of_this_case,),
     sentence=_plaatsing,
     source="art. 7:658a BW",
 )

@@ -78,10 +78,23 @@ def field_for(declared: kinds.Field) -> fields.Field:
         return fields.Nested(EmployeeIn, **common)
     if isinstance(declared, kinds.EventRef):
         return fields.UUID(**common)
+    if isinstance(declared, kinds.EventRefs):
+        return fields.List(
+            _EventId(),
+            validate=validate.Length(max=min(declared.max_items, MAX_ITEMS)),
+            **common,
+        )
     if isinstance(declared, kinds.Values):
         common["metadata"] = {**common.get("metadata", {}), "maxProperties": MAX_ITEMS}
         return fields.Dict(keys=fields.String(), validate=_at_most_items, **common)
     raise TypeError(f"no schema for a {type(declared).__name__} field")
+
+
+class _EventId(fields.UUID):
+    """An event id, handed to the domain as its text (events hold JSON values)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return str(super()._deserialize(value, attr, data, **kwargs))
 
 
 def _at_most_items(value: dict[str, Any]) -> None:
