@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain.facts import Fact, legal_date
+from domain.facts import Fact, in_legal_order, legal_date
 from domain.obligations import INCOMPLETE, MET_LATE, OVERDUE, Obligation
 from domain.reintegration import ReintegrationResult
 from domain.steps.catalogue import step_of
@@ -86,6 +86,7 @@ def loonsanctie_risk(
     for fact in recorded_late:
         level = _at_least(level, MEDIUM)
         reasons.append(_recorded_late(fact))
+    reasons.extend(_refusal(facts or []))
     for fact in facts or []:
         if fact.type == "loonsanctie":
             level = _at_least(level, MEDIUM)
@@ -121,6 +122,22 @@ def _late(obligation: Obligation) -> str:
         f"{step.label} niet tijdig {step.done}: "
         f"uiterlijk {obligation.due_on}, nog niet {step.done}."
     )
+
+
+def _refusal(facts: list[Fact]) -> list[str]:
+    """A wage stopped or suspended for not cooperating (7:629 lid 3 and 6 BW) is evidence
+    of a deugdelijke grond: shown while it lasts, without raising the level."""
+    stopped: Fact | None = None
+    for fact in in_legal_order(facts, "loonstop", "loonopschorting", "loonbetaling_hervat"):
+        stopped = None if fact.type == "loonbetaling_hervat" else fact
+    if stopped is None:
+        return []
+    kind = "loonstop" if stopped.type == "loonstop" else "loonopschorting"
+    since = stopped.data.get("from") or stopped.occurred_on
+    return [
+        f"Werknemer werkt niet mee: {kind} sinds {since}. Dit is een deugdelijke grond "
+        "voor wat niet lukte, mits schriftelijk vastgelegd."
+    ]
 
 
 def _failing(obligation: Obligation) -> bool:

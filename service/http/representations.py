@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.access import ApiKey
+from domain.aow import aow_date
 from domain.assessment import Assessment
 from domain.calendar import SickPeriod, sick_days, week_of_day
 from domain.case import Case
@@ -55,6 +56,7 @@ def case_json(case: Case, now: datetime, assessment: Assessment) -> dict[str, An
         "closed_on": iso_date(closing.occurred_on if closing else None),
         "closing_reason": closing.data.get("reason") if closing else None,
         "corrected_event_ids": [f.event_id for f in case.facts if f.corrected_by],
+        "aow_date": iso_date(aow_date(_born(case))),
         "opened_at": format_instant(case.created_on),
         "updated_at": format_instant(case.modified_on),
         **case_clock(case.sick_periods, now),
@@ -114,6 +116,11 @@ def verification_json(result: Verification) -> dict[str, Any]:
         "head_hash": result.head_hash,
         "problems": result.problems,
     }
+
+
+def _born(case: Case) -> date | None:
+    born = case.employee.get("date_of_birth")
+    return date.fromisoformat(born) if born else None
 
 
 def iso_date(day: date | None) -> str | None:

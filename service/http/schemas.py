@@ -146,6 +146,10 @@ class CaseOut(Strict):
     employer_id = fields.String()
     employer_name = fields.String(allow_none=True)
     employee_name = fields.String(metadata={"description": "Lists: the employee's name."})
+    aow_date = Day(
+        allow_none=True,
+        metadata={"description": "When the AOW starts (from date_of_birth; null when not set)."},
+    )
     file = fields.List(
         fields.Nested(FactOut),
         metadata={"description": "Every recorded step in legal order (not in lists)."},

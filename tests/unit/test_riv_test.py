@@ -399,3 +399,17 @@ def test_the_aow_date_ends_the_duties_that_prepare_a_wia_application() -> None:
     assert max(o.due_on for o in evaluations) < D("2025-05-20")
     # wages for at most 13 weeks after the AOW date (7:629 lid 2 BW)
     assert listed["einde_wachttijd"].due_on == D("2025-08-18")
+
+
+def test_a_loonstop_is_shown_as_a_deugdelijke_grond_while_it_lasts() -> None:
+    history = History().add(
+        "loonstop", "2025-02-01", **{"from": "2025-02-01"}, ground="b", reason="r"
+    )
+    level, reasons = history.risk("2025-02-02")
+    assert level == "low"
+    assert reasons == [
+        "Werknemer werkt niet mee: loonstop sinds 2025-02-01. Dit is een deugdelijke grond "
+        "voor wat niet lukte, mits schriftelijk vastgelegd."
+    ]
+    history.add("loonbetaling_hervat", "2025-02-10", **{"from": "2025-02-10"})
+    assert history.risk("2025-02-11") == ("low", [])
