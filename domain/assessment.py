@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from domain.employer import Regime
 from domain.facts import Fact, legal_date
 from domain.obligations import Obligation, Schedule, schedule
 from domain.policy import Policy
@@ -26,9 +27,11 @@ class Assessment:
     """The ids of the events recorded late by the bureau's policy (UWV weighs them lighter)."""
 
 
-def assess(facts: list[Fact], today: date, policy: Policy | None = None) -> Assessment:
+def assess(
+    facts: list[Fact], today: date, policy: Policy | None = None, regime: Regime | None = None
+) -> Assessment:
     """Every obligation of the case judged on ``today``, with the risk it carries."""
-    plan = schedule(facts, policy)
+    plan = schedule(facts, policy, regime)
     return _judge(plan, facts, today)
 
 
@@ -63,13 +66,15 @@ class RiskOutlook:
         return LEVELS[0]
 
 
-def risk_outlook(facts: list[Fact], policy: Policy | None = None) -> RiskOutlook:
+def risk_outlook(
+    facts: list[Fact], policy: Policy | None = None, regime: Regime | None = None
+) -> RiskOutlook:
     """The risk's outlook from the day of the latest recording on.
 
     It changes only on the day after a pending due date, so judging the case
     on those days alone finds when it rises.
     """
-    plan = schedule(facts, policy)
+    plan = schedule(facts, policy, regime)
     result = reintegration_result(facts)
     start = max(legal_date(f.recorded_at) for f in facts)
     horizon = max(start, plan.einde_wachttijd) + timedelta(days=1)

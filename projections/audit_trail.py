@@ -20,11 +20,13 @@ from eventsourcing.persistence import Notification
 
 from domain.assessment import assess
 from domain.case import CASE_TOPIC_PREFIX, Case
+from domain.employer import Regime
 from domain.facts import legal_date
 from domain.hashchain import format_instant
 from domain.obligations import recorded_late
 from domain.policy import Policy
 from domain.trail import summary_nl
+from projections.case_projection import regime_of
 from projections.projection import Projection
 from projections.store import Session
 
@@ -60,6 +62,7 @@ class AuditTrail(Projection):
                 by_case.setdefault(str(notification.originator_id), []).append(notification)
         policies = application.policy_record()  # read once per batch, judged per event
         rows = []
+        regimes: dict[str, Regime] = {}
         for case_id, notifications in by_case.items():
             first = min(n.originator_version for n in notifications)
             case: Case | None = (
@@ -70,13 +73,15 @@ class AuditTrail(Projection):
                 case = event.mutate(case)
                 assert case is not None
                 policy = policies.at(event.timestamp) if policies else Policy()
-                rows.append(self._entry(case, event, policy))
+                if case.employer_id not in regimes:
+                    regimes[case.employer_id] = regime_of(application, case.employer_id)
+                rows.append(self._entry(case, event, policy, regimes[case.employer_id]))
         return rows
 
     @staticmethod
-    def _entry(case: Case, event: Any, policy: Policy) -> tuple[Any, ...]:
+    def _entry(case: Case, event: Any, policy: Policy, regime: Regime) -> tuple[Any, ...]:
         fact = case.facts[-1]
-        judged = assess(case.facts, legal_date(event.timestamp), policy)
+        judged = assess(case.facts, legal_date(event.timestamp), policy, regime)
         corrected = case.find(event.data["event_id"]) if fact.type == "correctie" else None
         return (
             str(case.id),

@@ -43,7 +43,7 @@ class CaseList(CaseProjection):
         rows = []
         for found in touched:
             case = found.case
-            outlook = risk_outlook(case.facts, policy)
+            outlook = risk_outlook(case.facts, policy, found.regime)
             rows.append(
                 (
                     str(case.id),

@@ -9,7 +9,7 @@ domain rules. A read model that works this way can never disagree with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +17,7 @@ from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from domain.case import CASE_TOPIC_PREFIX, Case
+from domain.employer import Employer, Regime
 from domain.policy import Policy, TenantPolicy
 from projections.projection import Projection
 
@@ -30,6 +31,8 @@ class Touched:
     case: Case
     events: int
     opened_at: int
+    regime: Regime = field(default_factory=Regime)
+    """What the case's employer carries itself (eigenrisicodrager ZW, WGA)."""
 
 
 class CaseProjection(Projection):
@@ -50,16 +53,26 @@ class CaseProjection(Projection):
             for case_id, _ in application.case_ids(until=batch[-1].id):
                 touched.setdefault(case_id, 0)
         policy = application.policy()
-        return self.prepare_cases(
-            [
-                Touched(
-                    application.repository.get(UUID(case_id)), events, opened_at.get(case_id, 0)
-                )
-                for case_id, events in touched.items()
-            ],
-            policy,
-        )
+        regimes: dict[str, Regime] = {}
+        found = []
+        for case_id, events in touched.items():
+            case = application.repository.get(UUID(case_id))
+            if case.employer_id not in regimes:  # once a batch per employer
+                regimes[case.employer_id] = regime_of(application, case.employer_id)
+            found.append(
+                Touched(case, events, opened_at.get(case_id, 0), regimes[case.employer_id])
+            )
+        return self.prepare_cases(found, policy)
 
     def prepare_cases(self, touched: list[Touched], policy: Policy) -> Any:
         """The rows to write for the touched cases (read nothing from the store in write)."""
         raise NotImplementedError
+
+
+def regime_of(application: Any, employer_id: str) -> Regime:
+    """The employer's regime as its events say; an unknown employer carries nothing itself."""
+    try:
+        employer = application.repository.get(UUID(employer_id))
+    except Exception:  # an employer missing from the store: judge by the general rules
+        return Regime()
+    return employer.regime if isinstance(employer, Employer) else Regime()

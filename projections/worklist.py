@@ -52,7 +52,7 @@ class Worklist(CaseProjection):
             case = found.case
             rows = []
             if case.status == "open":
-                plan = schedule(case.facts, policy)
+                plan = schedule(case.facts, policy, found.regime)
                 employee = json.dumps(
                     {k: v for k, v in case.employee.items() if k in ("name", "personnel_number")}
                 )

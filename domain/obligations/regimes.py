@@ -18,6 +18,8 @@ EARLY_PREGNANCY_DAY = 4
 """Pregnancy sickness in the flexibilisation period or after the leave: by sick day 4."""
 VANGNET_WEEK = 6
 """Vangnet for zwangerschap and no-riskpolis: report within 6 weeks (uwv.nl)."""
+EXIT_REPORT_DAYS_ERD_ZW = 42
+"""An eigenrisicodrager ZW reports a sick ex-employee within 6 weeks of leaving (uwv.nl)."""
 AOW_WAGE_WEEKS = 13
 """Sick before the AOW date: wages for at most 13 weeks after it (7:629 lid 2 BW)."""
 NOT_AFTER_AOW = frozenset(
@@ -39,8 +41,12 @@ class RegimeRules:
         exit_ = self._first("uitdiensttreding")
         if exit_ is not None:
             last_day = exit_.date_field("last_working_day") or exit_.occurred_on
+            if self.regime.eigenrisicodrager_zw:
+                due = last_day + timedelta(days=EXIT_REPORT_DAYS_ERD_ZW)
+            else:
+                due = last_day
             reports = [f for f in self._all("ziekmelding_uwv") if f.occurred_on >= last_day]
-            return self._single("ziekmelding_uwv", last_day, reports[0] if reports else None)
+            return self._single("ziekmelding_uwv", due, reports[0] if reports else None)
         return self._single("ziekmelding_uwv", due, self._first("ziekmelding_uwv"))
 
     def _vangnet_report_due(self) -> date | None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from domain.calendar import SickPeriod, date_of_sick_day, end_of_week, sick_days_later
+from domain.employer import Regime
 from domain.facts import Fact, closing_of, in_legal_order, legal_date, sick_periods_of
 from domain.obligations.advice import AdviceRules
 from domain.obligations.kinds import (
@@ -122,23 +123,29 @@ def _legal_order(obligation: Obligation) -> tuple[date, int, int]:
     return (obligation.due_on, list(KINDS).index(obligation.code), obligation.occurrence or 0)
 
 
-def schedule(facts: list[Fact], policy: Policy | None = None) -> Schedule:
-    """Settle every obligation the facts decide; leave the rest pending with its due date."""
-    return _Rules(facts, policy or Policy()).schedule()
+def schedule(
+    facts: list[Fact], policy: Policy | None = None, regime: Regime | None = None
+) -> Schedule:
+    """Settle every obligation the facts decide; leave the rest pending with its due date.
+
+    ``regime``: what the employer carries itself (eigenrisicodrager ZW or WGA).
+    """
+    return _Rules(facts, policy or Policy(), regime or Regime()).schedule()
 
 
 class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules):
     """The Poortwachter rules applied to one case's facts (the RIV test's own rules are
     mixed in from ``advice`` and ``riv``)."""
 
-    def __init__(self, facts: list[Fact], policy: Policy) -> None:
+    def __init__(self, facts: list[Fact], policy: Policy, regime: Regime) -> None:
         self.facts = facts
         self.policy = policy
+        self.regime = regime
         self.by_type: dict[str, list[Fact]] = {}
         for fact in sorted(facts, key=lambda f: (f.occurred_on, f.version)):
             self.by_type.setdefault(fact.type, []).append(fact)
         self.periods = sick_periods_of(facts)
-        self.ended_on = _ended_on(facts, self.periods)
+        self.ended_on = _ended_on(facts, self.periods, regime)
         self.verlenging_weeks = sum(
             int(f.data.get("weeks", 0)) for f in self._all("verlenging_loondoorbetaling")
         )
@@ -343,9 +350,14 @@ class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules):
         return found[0] if found else None
 
 
-def _ended_on(facts: list[Fact], periods: list) -> date | None:
-    """Obligations end when the case ends: full recovery or afsluiting (Werkwijzer Poortwachter)."""
+def _ended_on(facts: list[Fact], periods: list, regime: Regime) -> date | None:
+    """Obligations end when the case ends: full recovery, afsluiting (Werkwijzer Poortwachter),
+    or leaving employment while sick, unless the employer carries the Ziektewet itself and
+    so the ex-employee's reintegration (eigenrisicodrager ZW; uwv.nl)."""
     ends = []
+    exits = [f for f in facts if f.type == "uitdiensttreding"]
+    if exits and not regime.eigenrisicodrager_zw:
+        ends.append(exits[0].date_field("last_working_day") or exits[0].occurred_on)
     if periods[-1].last is not None:
         ends.append(periods[-1].last)
     closing = closing_of(facts)

@@ -25,7 +25,7 @@ from eventsourcing.utils import get_topic
 from domain.access import Actor
 from domain.assessment import Assessment, assess
 from domain.case import CASE_TOPIC_PREFIX, Case
-from domain.employer import Employer
+from domain.employer import Employer, Regime
 from domain.errors import DomainError
 from domain.facts import legal_date
 from domain.policy import POLICY_ID, Policy, TenantPolicy
@@ -180,7 +180,14 @@ class TenantApplication(StoredApplication):
     def assessment(self, case: Case, now: datetime) -> Assessment:
         """The case's obligations and risk as judged on the legal date of ``now``,
         by the bureau's policy in force at that instant."""
-        return assess(case.facts, legal_date(now), self.policy(now))
+        return assess(case.facts, legal_date(now), self.policy(now), self.regime(case))
+
+    def regime(self, case: Case) -> Regime:
+        """What the case's employer carries itself (it shapes the rules on leaving sick)."""
+        try:
+            return self._get(case.employer_id, Employer).regime
+        except NotFound:
+            return Regime()
 
     # --- the bureau's policy -----------------------------------------------------
 

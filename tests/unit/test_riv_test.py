@@ -11,6 +11,8 @@ from datetime import date
 
 import pytest
 
+from domain.assessment import assess
+from domain.employer import Regime
 from domain.obligations import schedule
 from tests.unit.test_obligations import D, History, fully_prepared
 
@@ -413,3 +415,20 @@ def test_a_loonstop_is_shown_as_a_deugdelijke_grond_while_it_lasts() -> None:
     ]
     history.add("loonbetaling_hervat", "2025-02-10", **{"from": "2025-02-10"})
     assert history.risk("2025-02-11") == ("low", [])
+
+
+@pytest.mark.parametrize(
+    ("eigenrisicodrager_zw", "report_due", "eerstejaars"),
+    [
+        (False, "2025-11-30", "not_applicable"),  # the case ends: UWV takes over
+        (True, "2026-01-11", "overdue"),  # the employer carries the ZW: the case goes on
+    ],
+)
+def test_leaving_while_sick_depends_on_who_carries_the_ziektewet(
+    eigenrisicodrager_zw: bool, report_due: str, eerstejaars: str
+) -> None:
+    history = History().add("uitdiensttreding", "2025-11-28", last_working_day="2025-11-30")
+    regime = Regime(eigenrisicodrager_zw=eigenrisicodrager_zw)
+    judged = {o.code: o for o in assess(history.facts, D("2026-02-01"), None, regime).obligations}
+    assert judged["ziekmelding_uwv"].due_on == D(report_due)
+    assert judged["eerstejaarsevaluatie"].status == eerstejaars
