@@ -25,7 +25,9 @@ Key = tuple[str, str, str, int]
 
 class Worklist(CaseProjection):
     name = "worklist"
-    version = 1
+    version = 2
+    """2: the RIV test's obligations (advice follow-ups, arbeidsdeskundig onderzoek,
+    deskundigenoordeel), terms in sick days, nothing after einde wachttijd."""
     tables = ("items",)
 
     def create(self, session: Session) -> None:
