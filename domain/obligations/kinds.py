@@ -73,11 +73,19 @@ KINDS: dict[str, ObligationKind] = {
         ObligationKind("reintegratieverslag", "Re-integratieverslag", "opgesteld", "art. 65 WIA"),
         ObligationKind("wia_aanvraag", "WIA-aanvraag", "ingediend", "art. 64 WIA"),
         ObligationKind("einde_wachttijd", "Einde wachttijd", "bereikt", "art. 23, 24, 25 WIA"),
+        ObligationKind(
+            "passend_werk_eigen_bedrijf",
+            "Passend werk aanbieden in de eigen organisatie",
+            "aangeboden",
+            "art. 7:658a lid 1 BW (zolang het dienstverband duurt)",
+        ),
     )
 }
 
 MILESTONES = frozenset({"einde_wachttijd"})
 """Dates to know, not things to do: never overdue, never on the worklist."""
+INFORMATIONAL = frozenset({"passend_werk_eigen_bedrijf"})
+"""Duties without a date: always open while they last, never overdue, never a risk."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,8 @@ class Obligation:
             # The prognosis did not come true: nothing proves this obligation any more.
             unproven = replace(self, met_on=None, recorded_at=None, event_ids=(), ground=None)
             return replace(unproven, recorded_late=False, waived_until=None).judged_on(today)
+        if self.code in INFORMATIONAL:
+            return replace(self, status=OPEN)
         if self.code in MILESTONES:
             if today > self.due_on:
                 return replace(self, status=MET, met_on=self.due_on)

@@ -59,6 +59,11 @@ class RivRules:
         incomplete ones are recorded it is ``incomplete`` with what is ``missing``
         (art. 25 lid 3 WIA: an administrative loonsanctie)."""
         made = self._all("reintegratieverslag")
+        extensions = self._all("verlenging_loondoorbetaling")
+        if extensions:
+            # An RIV made before a verlenging is supplemented by the new deadline
+            # (art. 25 lid 4 WIA): only one made since the verlenging meets it.
+            made = [r for r in made if r.occurred_on >= extensions[-1].occurred_on]
         for riv in made:
             if not self._missing_from(riv):
                 return self._single("reintegratieverslag", due, riv)

@@ -28,6 +28,7 @@ from domain.obligations.kinds import (
     MET_LATE,
     MILESTONES,
     NOT_APPLICABLE,
+    OPEN,
     OVERDUE,
     PENDING,
     WAIVED,
@@ -70,6 +71,10 @@ class Schedule:
         — or none once the case has ended (Regeling procesgang art. 5).
         """
         listed = [o.judged_on(today) for o in self.obligations]
+        if self.ended_on is None and today > self.einde_wachttijd:
+            # The duty to offer suitable work in the own organisation lasts as long as the
+            # employment (7:658a lid 1 BW): informational, from einde wachttijd on.
+            listed.append(Obligation("passend_werk_eigen_bedrijf", self.einde_wachttijd, OPEN))
         for evaluation in self._evaluations():
             if evaluation.due_on >= today:
                 if self.ended_on is None:

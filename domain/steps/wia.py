@@ -216,7 +216,7 @@ VERLENGING_LOONDOORBETALING = Step(
         ),
     ),
     sentence=template(
-        "Loondoorbetaling vrijwillig verlengd van {weeks} weken (art. 24 WIA), vastgelegd {when}."
+        "Loondoorbetaling vrijwillig verlengd met {weeks} weken (art. 24 WIA), vastgelegd {when}."
     ),
     source="art. 24 WIA",
 )

@@ -30,7 +30,7 @@ STEPS: list[tuple[str, int, dict[str, Any], str]] = [
     ("eindevaluatie", 35, {}, "Eindevaluatie gehouden op"),
     ("reintegratieverslag", 30, {}, "Re-integratieverslag opgesteld op"),
     ("wia-aanvraag", 25, {}, "WIA-aanvraag ingediend op"),
-    ("verlenging-loondoorbetaling", 20, {}, "verlengd van 13 weken (art. 24 WIA)"),
+    ("verlenging-loondoorbetaling", 20, {}, "verlengd met 13 weken (art. 24 WIA)"),
     ("loonsanctie", 15, {}, "Loonsanctie opgelegd door UWV van 26 weken"),
     ("bekortingsverzoek", 10, {}, "Bekortingsverzoek ingediend bij UWV"),
     ("notitie", 5, {}, "Notitie (gesprek)"),

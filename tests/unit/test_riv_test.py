@@ -432,3 +432,25 @@ def test_leaving_while_sick_depends_on_who_carries_the_ziektewet(
     judged = {o.code: o for o in assess(history.facts, D("2026-02-01"), None, regime).obligations}
     assert judged["ziekmelding_uwv"].due_on == D(report_due)
     assert judged["eerstejaarsevaluatie"].status == eerstejaars
+
+
+def test_after_einde_wachttijd_only_suitable_work_in_the_own_organisation_remains() -> None:
+    history = History()
+    assert "passend_werk_eigen_bedrijf" not in {o.code for o in history.on("2027-01-03")}
+    found = history.obligation("passend_werk_eigen_bedrijf", "2027-02-01")
+    assert (found.status, found.due_on) == ("open", D("2027-01-03"))
+    assert "passend_werk_eigen_bedrijf" not in {
+        o.code for o in schedule(history.facts).pending(until=D("2028-01-01"))
+    }
+
+
+def test_an_riv_made_before_a_verlenging_is_supplemented_by_the_new_deadline() -> None:
+    history = fully_prepared().add("verlenging_loondoorbetaling", "2026-09-20", weeks=13)
+    found = history.obligation("reintegratieverslag", "2026-12-01")
+    assert (found.status, found.due_on) == ("open", D("2027-01-03"))  # 13 weeks later
+    history.add("actueel_oordeel", "2026-12-10")  # the supplement needs a current one
+    history.add(
+        "reintegratieverslag", "2026-12-15", copy_to_employee_on="2026-12-15", supplement=True
+    )
+    found = history.obligation("reintegratieverslag", "2027-01-05")
+    assert (found.status, found.met_on) == ("met", D("2026-12-15"))
