@@ -69,7 +69,8 @@ def in_legal_order(facts: list[Fact], *types: str) -> list[Fact]:
 
 
 def sick_periods_of(facts: list[Fact]) -> list[SickPeriod]:
-    """Sickness as consecutive periods; a herstelmelding at 100 % ends one.
+    """Sickness as consecutive periods; a herstelmelding at 100 % ends one, and so does a
+    pregnancy or childbirth leave (its days are no sick days, art. 3:1 Wazo).
 
     A relapse within 28 days starts the next period of the same case
     (samentelregel, art. 7:629 lid 10 BW).
@@ -77,16 +78,41 @@ def sick_periods_of(facts: list[Fact]) -> list[SickPeriod]:
     first = facts[0].date_field("first_sick_day")
     periods: list[SickPeriod] = []
     start: date | None = first
-    for fact in in_legal_order(facts, "herstelmelding", "ziekmelding"):
+    for fact in in_legal_order(facts, "herstelmelding", "ziekmelding", "verlof"):
         if fact.type == "herstelmelding" and start is not None:
             if fact.data.get("percentage", 0) >= 100:
                 periods.append(SickPeriod(start, fact.occurred_on - timedelta(days=1)))
+                start = None
+        elif fact.type == "verlof" and start is not None:
+            leave = fact.date_field("from") or fact.occurred_on
+            if leave > start:
+                periods.append(SickPeriod(start, leave - timedelta(days=1)))
                 start = None
         elif fact.type == "ziekmelding" and fact.version > 1 and start is None:
             start = fact.date_field("first_sick_day")
     if start is not None:
         periods.append(SickPeriod(start))
     return periods
+
+
+def leave_days(facts: list[Fact], first: date, until: date) -> int:
+    """Days of pregnancy or childbirth leave from ``first`` up to (not including) ``until``:
+    left out when the samentelregel measures a gap (7:629 lid 10 BW)."""
+    days = 0
+    for fact in facts:
+        if fact.type != "verlof":
+            continue
+        start, end = fact.date_field("from"), fact.date_field("until")
+        if start is None or end is None:
+            continue
+        overlap = (min(end, until - timedelta(days=1)) - max(start, first)).days + 1
+        days += max(0, overlap)
+    return days
+
+
+def interrupted_by_leave(facts: list[Fact], since: date) -> bool:
+    """Whether the sickness stopped on ``since`` because a leave began, not by recovery."""
+    return any(f.type == "verlof" and f.date_field("from") == since for f in facts)
 
 
 def closing_of(facts: list[Fact]) -> Fact | None:

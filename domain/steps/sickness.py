@@ -11,7 +11,7 @@ from typing import Any
 
 from domain.calendar import SAMENTEL_DAYS
 from domain.errors import DomainError
-from domain.facts import in_legal_order
+from domain.facts import in_legal_order, interrupted_by_leave, leave_days
 from domain.steps.fields import Choice, Day, Flag, Number, Person, Whole
 from domain.steps.step import Proposed, Step, template
 from domain.steps.vocabulary import ClosingReason, VangnetReason, ZwangerschapTiming
@@ -71,7 +71,8 @@ def relapse_within_28_days(proposed: Proposed) -> None:
     if proposed.correcting:
         sickness_timeline(proposed.facts)
         return
-    _relapse_after(first, proposed.case.recovered_on)
+    facts = proposed.case.facts
+    _relapse_after(first, proposed.case.recovered_on, facts, proposed.values.get("same_cause"))
 
 
 def not_recovered_twice(proposed: Proposed) -> None:
@@ -91,21 +92,29 @@ def sickness_timeline(facts: list[Any]) -> None:
     recording it would have been refused.
     """
     recovered_on: date | None = None
-    for fact in in_legal_order(facts, "herstelmelding", "ziekmelding"):
+    for fact in in_legal_order(facts, "herstelmelding", "ziekmelding", "verlof"):
         if fact.type == "herstelmelding":
             if fact.data.get("percentage", 0) < 100:
                 continue
             if recovered_on is not None:
                 raise DomainError("the employee is already fully recovered", "percentage")
             recovered_on = fact.occurred_on
+        elif fact.type == "verlof":
+            if recovered_on is None:
+                recovered_on = fact.date_field("from") or fact.occurred_on
         elif fact.version > 1:
             first = _date(fact.data["first_sick_day"])
             assert first is not None
-            _relapse_after(first, recovered_on)
+            _relapse_after(first, recovered_on, facts, fact.data.get("same_cause"))
             recovered_on = None
 
 
-def _relapse_after(first: date, recovered_on: date | None) -> None:
+def _relapse_after(
+    first: date, recovered_on: date | None, facts: list[Any], same_cause: bool | None
+) -> None:
+    """Within 28 days of recovery, leave days left out; after a leave only with the same
+    cause (7:629 lid 10 BW: "tenzij zij redelijkerwijs niet geacht kunnen worden uit
+    dezelfde oorzaak voort te komen")."""
     if recovered_on is None:
         raise DomainError(
             "the employee has not fully recovered; a relapse needs a herstelmelding first",
@@ -113,7 +122,20 @@ def _relapse_after(first: date, recovered_on: date | None) -> None:
         )
     if first < recovered_on:
         raise DomainError("first_sick_day lies before the recovery", "first_sick_day")
-    gap = (first - recovered_on).days
+    if interrupted_by_leave(facts, recovered_on):
+        if same_cause is None:
+            raise DomainError(
+                "after a pregnancy or childbirth leave, say whether the sickness has the same "
+                "cause (the bedrijfsarts' yes or no, never the cause itself)",
+                "same_cause",
+            )
+        if same_cause is False:
+            raise DomainError(
+                "not the same cause as before the leave: the periods do not join "
+                "(art. 7:629 lid 10 BW), open a new case",
+                "same_cause",
+            )
+    gap = (first - recovered_on).days - leave_days(facts, recovered_on, first)
     if gap >= SAMENTEL_DAYS:
         raise DomainError(
             f"{gap} days after full recovery is {SAMENTEL_DAYS} days or more: "
@@ -137,10 +159,15 @@ def _opening(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[A
     return text
 
 
-def _relapse(fact: Any, shown: dict[str, str], when: str, timing: str, _: list[Any]) -> str:
+def _relapse(fact: Any, shown: dict[str, str], when: str, timing: str, facts: list[Any]) -> str:
+    after_leave = any(
+        f.type == "verlof" and f.version < fact.version and f.occurred_on <= fact.occurred_on
+        for f in facts
+    )
+    since = "na het verlof" if after_leave else "binnen 28 dagen na herstel"
     text = (
-        f"Hernieuwde ziekmelding: opnieuw ziek vanaf {shown['first_sick_day']}, binnen 28 dagen "
-        "na herstel, dus de zaak loopt door (samentelregel, art. 7:629 lid 10 BW)."
+        f"Hernieuwde ziekmelding: opnieuw ziek vanaf {shown['first_sick_day']}, {since}, dus "
+        "de zaak loopt door (samentelregel, art. 7:629 lid 10 BW)."
     )
     if fact.data.get("same_cause") is True:
         text += " Volgens de melding dezelfde oorzaak als de vorige ziekteperiode."

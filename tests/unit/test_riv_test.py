@@ -11,10 +11,13 @@ from datetime import date
 
 import pytest
 
+from domain.access import Actor
 from domain.assessment import assess
+from domain.case import Case
 from domain.employer import Regime
+from domain.errors import DomainError
 from domain.obligations import schedule
-from tests.unit.test_obligations import D, History, fully_prepared
+from tests.unit.test_obligations import D, History, fully_prepared, opened_on_monday
 
 # --- the samentelregel moves terms counted in days ----------------------------------
 
@@ -454,3 +457,45 @@ def test_an_riv_made_before_a_verlenging_is_supplemented_by_the_new_deadline() -
     )
     found = history.obligation("reintegratieverslag", "2027-01-05")
     assert (found.status, found.met_on) == ("met", D("2026-12-15"))
+
+
+# --- pregnancy and childbirth leave ----------------------------------------------------
+
+
+def on_leave() -> tuple[Case, Actor]:
+    """Sick from Monday 2025-01-06; pregnancy leave from 2025-03-01 to 2025-06-20."""
+    case, by = opened_on_monday()
+    case.verlof(
+        on=D("2025-03-01"),
+        by=by,
+        kind="zwangerschap",
+        **{"from": D("2025-03-01"), "until": D("2025-06-20")},
+    )
+    return case, by
+
+
+def test_sickness_after_the_leave_with_the_same_cause_continues_the_case() -> None:
+    """112 leave days are left out of the gap, and out of the sick days (7:629 lid 10 BW)."""
+    case, by = on_leave()
+    case.ziekmelding(on=D("2025-06-21"), by=by, first_sick_day=D("2025-06-21"), same_cause=True)
+    assert case.status == "open"
+    assert case.sick_days(D("2025-07-01")) == 54 + 11  # 6 Jan to 28 Feb, 21 Jun to 1 Jul
+
+
+@pytest.mark.parametrize("same_cause", [None, False])
+def test_after_the_leave_the_same_cause_decides(same_cause: bool | None) -> None:
+    case, by = on_leave()
+    extra = {} if same_cause is None else {"same_cause": same_cause}
+    with pytest.raises(DomainError) as refused:
+        case.ziekmelding(on=D("2025-06-21"), by=by, first_sick_day=D("2025-06-21"), **extra)
+    assert refused.value.field == "same_cause"
+
+
+def test_the_leave_does_not_stretch_the_28_days() -> None:
+    """Leave until 2025-06-20, then 28 days of work: sick again on 2025-07-19 is a new case."""
+    case, by = on_leave()
+    with pytest.raises(DomainError) as refused:
+        case.ziekmelding(on=D("2025-07-19"), by=by, first_sick_day=D("2025-07-19"), same_cause=True)
+    assert refused.value.field == "first_sick_day"
+    case.ziekmelding(on=D("2025-07-18"), by=by, first_sick_day=D("2025-07-18"), same_cause=True)
+    assert case.status == "open"
