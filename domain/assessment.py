@@ -14,7 +14,7 @@ from domain.facts import Fact, legal_date
 from domain.obligations import Obligation, Schedule, schedule
 from domain.policy import Policy
 from domain.reintegration import ReintegrationResult, reintegration_result
-from domain.risk import HIGH, LEVELS, MEDIUM, Risk, loonsanctie_risk
+from domain.risk import HIGH, LEVELS, MEDIUM, Risk, loonsanctie_risk, standing
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def _judge(plan: Schedule, facts: list[Fact], today: date) -> Assessment:
     return Assessment(
         judged_on=today,
         obligations=obligations,
-        risk=loonsanctie_risk(obligations, plan.recorded_late_facts, result, facts),
+        risk=loonsanctie_risk(obligations, plan.recorded_late_facts, result, standing(facts)),
         reintegration=result,
         recorded_late=frozenset(f.event_id for f in plan.recorded_late_facts),
     )
@@ -76,6 +76,7 @@ def risk_outlook(
     """
     plan = schedule(facts, policy, regime)
     result = reintegration_result(facts)
+    reasons = standing(facts)
     start = max(legal_date(f.recorded_at) for f in facts)
     horizon = max(start, plan.einde_wachttijd) + timedelta(days=1)
     days = sorted(
@@ -83,7 +84,7 @@ def risk_outlook(
     )
     medium = high = None
     for day in days:
-        level = loonsanctie_risk(plan.on(day), plan.recorded_late_facts, result, facts).level
+        level = loonsanctie_risk(plan.on(day), plan.recorded_late_facts, result, reasons).level
         if medium is None and level in (MEDIUM, HIGH):
             medium = day
         if level == HIGH:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,6 +46,11 @@ class Fact:
         copied.__dict__.update(self.__dict__)
         copied.corrected_by = list(self.corrected_by)
         return copied
+
+    @cached_property
+    def recorded_on(self) -> date:
+        """The legal date it was recorded on (kept: the recording instant never changes)."""
+        return legal_date(self.recorded_at)
 
     def date_field(self, name: str) -> date | None:
         value = self.data.get(name)

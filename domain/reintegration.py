@@ -40,8 +40,11 @@ def reintegration_result(facts: list[Fact]) -> ReintegrationResult:
     run: list[Fact] = []
     satisfying: list[Fact] = []
     latest: Fact | None = None
+    work = in_legal_order(facts, "werkhervatting", "plaatsing")
+    if not work:
+        return ReintegrationResult(None, False, None, ())
     types = {f.event_id: f.type for f in facts}
-    for fact in in_legal_order(facts, "werkhervatting", "plaatsing"):
+    for fact in work:
         latest = fact
         if float(fact.data.get("wage_value_percentage", 0)) >= THRESHOLD_PERCENTAGE:
             run.append(fact)

@@ -56,7 +56,7 @@ def loonsanctie_risk(
     obligations: list[Obligation],
     recorded_late: list[Fact],
     result: ReintegrationResult | None = None,
-    facts: list[Fact] | None = None,
+    standing: Standing | None = None,
 ) -> Risk:
     """The risk as judged from obligations already judged on a day.
 
@@ -86,14 +86,10 @@ def loonsanctie_risk(
     for fact in recorded_late:
         level = _at_least(level, MEDIUM)
         reasons.append(_recorded_late(fact))
-    reasons.extend(_refusal(facts or []))
-    for fact in facts or []:
-        if fact.type == "loonsanctie":
+    if standing is not None:
+        if standing.sanctions:
             level = _at_least(level, MEDIUM)
-            reasons.append(
-                f"Loonsanctie opgelegd door UWV op {fact.occurred_on}: "
-                f"{fact.data.get('weeks')} weken (art. 25 lid 9 WIA)."
-            )
+        reasons.extend([*standing.refusal, *standing.sanctions])
     # A late 42nd-week report costs a fine, not a loonsanctie: shown, level unchanged.
     for obligation in obligations:
         if obligation.code == "ziekmelding_uwv" and obligation.status in (OVERDUE, MET_LATE):
@@ -122,6 +118,29 @@ def _late(obligation: Obligation) -> str:
         f"{step.label} niet tijdig {step.done}: "
         f"uiterlijk {obligation.due_on}, nog niet {step.done}."
     )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Reasons that follow from what was recorded, whatever the day: read once per case."""
+
+    sanctions: tuple[str, ...] = ()
+    refusal: tuple[str, ...] = ()
+
+
+def standing(facts: list[Fact]) -> Standing:
+    """A loonsanctie imposed (art. 25 lid 9 WIA), and a wage stopped for not cooperating."""
+    kinds = ("loonsanctie", "loonstop", "loonopschorting", "loonbetaling_hervat")
+    recorded = in_legal_order(facts, *kinds)
+    if not recorded:
+        return Standing()
+    sanctions = tuple(
+        f"Loonsanctie opgelegd door UWV op {fact.occurred_on}: "
+        f"{fact.data.get('weeks')} weken (art. 25 lid 9 WIA)."
+        for fact in recorded
+        if fact.type == "loonsanctie"
+    )
+    return Standing(sanctions, tuple(_refusal(recorded)))
 
 
 def _refusal(facts: list[Fact]) -> list[str]:

@@ -88,8 +88,8 @@ class RivRules:
         missing = []
         if not any(f.type == "probleemanalyse" for f in before):
             missing.append("probleemanalyse")
-        plan_waived = self._plan_van_aanpak().status == WAIVED
-        if not plan_waived and not any(f.type == "plan_van_aanpak" for f in before):
+        has_plan = any(f.type == "plan_van_aanpak" for f in before)
+        if not has_plan and self._plan_van_aanpak().status != WAIVED:
             missing.append("plan_van_aanpak")
         if on > self._week(52) and not any(f.type == "eerstejaarsevaluatie" for f in before):
             missing.append("eerstejaarsevaluatie")

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from domain.calendar import SickPeriod, date_of_sick_day, end_of_week, sick_days_later
 from domain.employer import Regime
-from domain.facts import Fact, closing_of, in_legal_order, legal_date, sick_periods_of
+from domain.facts import Fact, closing_of, in_legal_order, sick_periods_of
 from domain.obligations.advice import AdviceRules
 from domain.obligations.kinds import (
     KINDS,
@@ -120,7 +120,7 @@ def recorded_late(fact: Fact, policy: Policy) -> bool:
     documents and corrections are records about the file, not steps, so never late."""
     if fact.type in ("notitie", "document", "correctie"):
         return False
-    delay = legal_date(fact.recorded_at) - fact.occurred_on
+    delay = fact.recorded_on - fact.occurred_on
     return delay.days > policy.recorded_late_days
 
 

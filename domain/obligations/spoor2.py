@@ -53,8 +53,9 @@ class Spoor2Rules:
         start = self._first("spoor_2_start")
         if start is not None:
             return self._single("spoor_2", due, start)
-        result = reintegration_result(self.facts)
-        if result.satisfactory:
+        working = self._all("werkhervatting") or self._all("plaatsing")
+        result = reintegration_result(self.facts) if working else None
+        if result is not None and result.satisfactory:
             return Obligation(
                 "spoor_2",
                 due,
@@ -65,7 +66,7 @@ class Spoor2Rules:
             )
         grounds = [
             f
-            for f in in_legal_order(self.facts, "eerstejaarsevaluatie", "bijstelling")
+            for f in in_legal_order([*self._all("eerstejaarsevaluatie"), *self._all("bijstelling")])
             if f.data.get("tenzij_ground")
         ]
         if grounds:

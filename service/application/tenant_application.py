@@ -81,6 +81,8 @@ class TenantApplication(StoredApplication):
         super().__init__(stores, slug)
         self.slug = slug
         self.command_retries = command_retries
+        self._regimes: dict[str, Regime] = {}
+        """An employer's regime is set when it is registered and never changes: kept here."""
 
     # --- employers ---------------------------------------------------------------
 
@@ -184,10 +186,14 @@ class TenantApplication(StoredApplication):
 
     def regime(self, case: Case) -> Regime:
         """What the case's employer carries itself (it shapes the rules on leaving sick)."""
-        try:
-            return self._get(case.employer_id, Employer).regime
-        except NotFound:
-            return Regime()
+        found = self._regimes.get(case.employer_id)
+        if found is None:
+            try:
+                found = self._get(case.employer_id, Employer).regime
+            except NotFound:
+                return Regime()
+            self._regimes[case.employer_id] = found
+        return found
 
     # --- the bureau's policy -----------------------------------------------------
 

@@ -6,6 +6,7 @@ import hashlib
 import http
 import json
 import re
+from functools import cache
 from typing import Any
 
 from flask import Response, request
@@ -109,13 +110,19 @@ def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) 
 
 
 def answer_as(
-    schema: Schema, body: Any, status: int = 200, headers: dict[str, str] | None = None
+    schema: type[Schema], body: Any, status: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
     """An answer dumped through the schema the OpenAPI document declares for it, so the
     two cannot drift: a field the schema does not declare (such as a read model's own
     ``_periods``) is never sent."""
-    dumped = schema.dump(body)
+    dumped = _dumper(schema).dump(body)
     return answer(dumped, status, headers)
+
+
+@cache
+def _dumper(schema: type[Schema]) -> Schema:
+    """One instance per schema: building one costs more than the dump (nested schemas)."""
+    return schema()
 
 
 def cursor(value: str | None) -> int:

@@ -80,7 +80,7 @@ def obligation_json(obligation: Obligation) -> dict[str, Any]:
         "early": obligation.early,
         "ground": obligation.ground,
         "source": obligation.kind.source,
-        "missing": list(obligation.missing),
+        **({"missing": list(obligation.missing)} if obligation.missing else {}),
     }
 
 

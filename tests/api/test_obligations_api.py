@@ -49,7 +49,6 @@ def test_obligations_show_due_dates_statuses_and_their_proof(admin: Api, employe
         "early": False,
         "ground": None,
         "source": "Regeling procesgang art. 2",
-        "missing": [],
     }
     assert found["plan_van_aanpak"]["due_on"] == day(156)  # 14 days after the analysis
     assert found["plan_van_aanpak"]["status"] == "overdue"

@@ -65,7 +65,7 @@ def list_keys() -> Response:
     """Every key of the tenant, revoked ones included (access is part of the record)."""
     _may_manage_keys()
     found = auth.tenancy().control.keys(auth.tenant_slug())
-    return answer_as(ApiKeyPage(), {"items": [key_json(k) for k in found], "next": None})
+    return answer_as(ApiKeyPage, {"items": [key_json(k) for k in found], "next": None})
 
 
 @keys.route("/<key_id>", methods=["DELETE"])

@@ -126,7 +126,7 @@ def list_cases(args: dict[str, Any]) -> Response:
     for item in items:
         periods = periods_from_json(item.pop("_periods"))
         cases.append({**item, **case_clock(periods, now)})
-    return answer_as(CasePage(), page(with_names(cases), next_cursor))
+    return answer_as(CasePage, page(with_names(cases), next_cursor))
 
 
 def _known(case_id: str, as_of: datetime | None) -> tuple[Case, datetime]:
@@ -150,7 +150,7 @@ def get_case(args: dict[str, Any], case_id: str) -> Response:
         "employer_name": auth.tenant().employer_name(case.employer_id),
         "file": case_file(case, assessment),
     }
-    return answer_as(CaseOut(), body, headers=_etag(case))
+    return answer_as(CaseOut, body, headers=_etag(case))
 
 
 @blp.route("/cases/<case_id>/obligations", methods=["GET"])
@@ -164,7 +164,7 @@ def get_obligations(args: dict[str, Any], case_id: str) -> Response:
     case, now = _known(case_id, args["as_of"])
     assessment = auth.tenant().assessment(case, now)
     body = obligations_json(case, now, assessment)
-    return answer_as(ObligationsOut(), body, headers=_etag(case))
+    return answer_as(ObligationsOut, body, headers=_etag(case))
 
 
 @blp.route("/cases/<case_id>/audit-trail", methods=["GET"])
@@ -202,7 +202,7 @@ def get_audit_trail(args: dict[str, Any], case_id: str) -> Response:
     }
     wanted = request.accept_mimetypes.best_match(TRAIL_FORMATS, default="application/json")
     if wanted == "application/json":
-        return answer_as(AuditTrailOut(), body)
+        return answer_as(AuditTrailOut, body)
     assessment = tenant.assessment(case, now)
     values = trail_document.context(
         {
@@ -252,7 +252,7 @@ def get_case_events(args: dict[str, Any], case_id: str) -> Response:
     chosen = [e for e in events if e.originator_version > start][: args["limit"]]
     more = chosen and chosen[-1].originator_version < events[-1].originator_version
     body = page([event_json(e) for e in chosen], chosen[-1].originator_version if more else None)
-    return answer_as(CaseEventsOut(), {"case_id": case_id, **body})
+    return answer_as(CaseEventsOut, {"case_id": case_id, **body})
 
 
 def _record(

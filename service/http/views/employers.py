@@ -47,11 +47,11 @@ def list_employers(args: dict[str, Any]) -> Response:
     employers, next_cursor = auth.tenant().employers(
         auth.actor(), after=cursor(args["after"]), limit=args["limit"]
     )
-    return answer_as(EmployerPage(), page([employer_json(e) for e in employers], next_cursor))
+    return answer_as(EmployerPage, page([employer_json(e) for e in employers], next_cursor))
 
 
 @blp.route("/<employer_id>", methods=["GET"])
 @blp.response(200, EmployerOut)
 def get_employer(employer_id: str) -> Response:
     employer = auth.tenant().employer(employer_id, auth.actor())
-    return answer_as(EmployerOut(), employer_json(employer))
+    return answer_as(EmployerOut, employer_json(employer))

@@ -52,4 +52,4 @@ def feed(args: dict[str, Any]) -> Response:
                 continue
         items.append(feed_line(event, notification.id))
     full = len(notifications) == limit
-    return answer_as(EventPage(), page(items, notifications[-1].id if full else None))
+    return answer_as(EventPage, page(items, notifications[-1].id if full else None))

@@ -56,7 +56,7 @@ def worklist(args: dict[str, Any]) -> Response:
         item["status"] = "overdue" if today > due_on else "open"
         item["days_overdue"] = max(0, (today - due_on).days)
     return answer_as(
-        WorklistOut(),
+        WorklistOut,
         {
             "judged_on": today.isoformat(),
             "due_before": due_before.isoformat(),
