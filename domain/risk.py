@@ -66,8 +66,9 @@ def loonsanctie_risk(
     """
     if result is not None and result.satisfactory:
         riv = [o for o in obligations if o.code == "reintegratieverslag" and _failing(o)]
-        reasons = [_satisfactory(result), *(_reason(o) for o in riv)]
-        return Risk(HIGH if riv else LOW, reasons)
+        level = HIGH if riv else MEDIUM if standing and standing.sanctions else LOW
+        reasons = [_satisfactory(result), *(_reason(o) for o in riv), *_recorded(standing)]
+        return Risk(level, [*reasons, *_fines(obligations)])
     level, reasons = LOW, []
     for obligation in obligations:
         if obligation.code in CORE_STEPS and obligation.status in (OVERDUE, MET_LATE):
@@ -86,15 +87,23 @@ def loonsanctie_risk(
     for fact in recorded_late:
         level = _at_least(level, MEDIUM)
         reasons.append(_recorded_late(fact))
-    if standing is not None:
-        if standing.sanctions:
-            level = _at_least(level, MEDIUM)
-        reasons.extend([*standing.refusal, *standing.sanctions])
-    # A late 42nd-week report costs a fine, not a loonsanctie: shown, level unchanged.
-    for obligation in obligations:
-        if obligation.code == "ziekmelding_uwv" and obligation.status in (OVERDUE, MET_LATE):
-            reasons.append(_late(obligation) + " Dit levert een boete op, geen loonsanctie.")
-    return Risk(level, reasons)
+    if standing is not None and standing.sanctions:
+        level = _at_least(level, MEDIUM)
+    reasons.extend(_recorded(standing))
+    return Risk(level, [*reasons, *_fines(obligations)])
+
+
+def _recorded(standing: Standing | None) -> list[str]:
+    return [*standing.refusal, *standing.sanctions] if standing else []
+
+
+def _fines(obligations: list[Obligation]) -> list[str]:
+    """A late report to UWV costs a fine, not a loonsanctie: shown, level unchanged."""
+    return [
+        _late(o) + " Dit levert een boete op, geen loonsanctie."
+        for o in obligations
+        if o.code == "ziekmelding_uwv" and o.status in (OVERDUE, MET_LATE)
+    ]
 
 
 def _at_least(level: str, floor: str) -> str:
@@ -177,8 +186,9 @@ def _satisfactory(result: ReintegrationResult) -> str:
 def _incomplete(obligation: Obligation) -> str:
     missing = [PART_LABELS.get(part, part) for part in obligation.missing]
     listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " en " + missing[-1]
+    verb = "ontbreekt" if len(missing) == 1 else "ontbreken"
     return (
-        f"{obligation.kind.label} onvolledig (opgesteld {obligation.met_on}): ontbreekt "
+        f"{obligation.kind.label} onvolledig (opgesteld {obligation.met_on}): {verb} "
         f"{listed}. Een onvolledig verslag is een administratieve loonsanctie (art. 25 lid 3 WIA)."
     )
 

@@ -43,13 +43,13 @@ KINDS: dict[str, ObligationKind] = {
             "plan_van_aanpak", "Plan van aanpak", "opgesteld", "Regeling procesgang art. 4"
         ),
         ObligationKind("evaluatie", "Evaluatie", "gehouden", "Regeling procesgang art. 5"),
-        ObligationKind("ziekmelding_uwv", "42e-weeksmelding aan UWV", "gedaan", "art. 38 ZW"),
+        ObligationKind("ziekmelding_uwv", "Ziekmelding bij UWV", "gedaan", "art. 38 ZW"),
         ObligationKind(
             "eerstejaarsevaluatie", "Eerstejaarsevaluatie", "gehouden", "Regeling art. 6"
         ),
         ObligationKind(
             "arbeidsdeskundig_onderzoek",
-            "Arbeidsdeskundig onderzoek",
+            "Arbeidsdeskundig onderzoek (praktijk, geen wettelijke termijn)",
             "gedaan",
             "Werkwijzer Poortwachter (praktijk)",
         ),

@@ -22,10 +22,6 @@ EXIT_REPORT_DAYS_ERD_ZW = 42
 """An eigenrisicodrager ZW reports a sick ex-employee within 6 weeks of leaving (uwv.nl)."""
 AOW_WAGE_WEEKS = 13
 """Sick before the AOW date: wages for at most 13 weeks after it (7:629 lid 2 BW)."""
-NOT_AFTER_AOW = frozenset(
-    {"spoor_2", "plan_van_aanpak", "evaluatie", "reintegratieverslag", "wia_aanvraag"}
-)
-"""No WIA after the AOW date, so neither what prepares it (7:629 lid 2 BW; art. 64 WIA)."""
 
 
 class RegimeRules:
@@ -81,6 +77,7 @@ class RegimeRules:
             return min(end, aow + timedelta(weeks=AOW_WAGE_WEEKS) - timedelta(days=1))
         return end
 
-    def _after_aow(self, code: str, due: date) -> bool:
-        """Due on or after the AOW date, and one of the duties that end there."""
-        return code in NOT_AFTER_AOW and self.aow is not None and due >= self.aow
+    def _after_aow(self, due: date) -> bool:
+        """Due on or after the AOW date: no WIA then, so no duty that prepares it; only the
+        offer of suitable work in the own organisation remains (7:629 lid 2 BW; art. 64 WIA)."""
+        return self.aow is not None and due >= self.aow

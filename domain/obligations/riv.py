@@ -50,9 +50,14 @@ class RivRules:
     def _current(self, code: str, due: date) -> Obligation:
         """Met by the first one made in week 79 or later; earlier ones are ``early``."""
         made = self._all(code)
-        current = [f for f in made if f.occurred_on > self._week(EARLY_BEFORE_WEEK - 1)]
+        current = [f for f in made if f.occurred_on > self._early_until()]
         found = self._single(code, due, current[0] if current else None)
         return replace(found, early=True) if made and not current else found
+
+    def _early_until(self) -> date:
+        """The last day an actueel oordeel or eindevaluatie is too early to be current:
+        week 78, moved by a verlenging like the RIV itself (art. 25 lid 4 WIA)."""
+        return self._week(EARLY_BEFORE_WEEK - 1 + self.verlenging_weeks)
 
     def _reintegratieverslag(self, due: date) -> Obligation:
         """The first complete RIV meets it (met late after the due date); while only
@@ -93,13 +98,14 @@ class RivRules:
             missing.append("plan_van_aanpak")
         if on > self._week(52) and not any(f.type == "eerstejaarsevaluatie" for f in before):
             missing.append("eerstejaarsevaluatie")
-        oordelen = [f for f in before if f.type == "actueel_oordeel"]
-        if not oordelen or (on - oordelen[-1].occurred_on).days > ACTUEEL_OORDEEL_MAX_AGE:
+        oordelen = [f.occurred_on for f in before if f.type == "actueel_oordeel"]
+        if not oordelen or (on - max(oordelen)).days > ACTUEEL_OORDEEL_MAX_AGE:
             missing.append("actueel_oordeel")
         heard = [
             f
             for f in before
             if f.type == "eindevaluatie"
+            and f.occurred_on > self._early_until()
             and (f.data.get("employee_opinion") or f.data.get("employee_declined"))
         ]
         if not heard:

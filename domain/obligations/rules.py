@@ -315,9 +315,16 @@ class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules):
                 occurrence=occurrence,
                 recorded_late=self._recorded_late(proof),
             )
-        if not self._while_running(due) or self._after_aow(code, due):
+        if not self._applicable(code, due):
             return Obligation(code, due, NOT_APPLICABLE, occurrence=occurrence)
         return Obligation(code, due, PENDING, occurrence=occurrence)
+
+    def _applicable(self, code: str, due: date) -> bool:
+        """Due while the case runs, by einde wachttijd (nothing UWV tests is due after it)
+        and before the AOW date (then only suitable work in the own organisation remains)."""
+        if code in MILESTONES:
+            return self._while_running(due)
+        return self._while_running(due) and due <= self.einde_wachttijd and not self._after_aow(due)
 
     def _waived(self, code: str, due: date, reason: Fact, ground: str) -> Obligation:
         return Obligation(

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from domain.aow import aow_date
 from domain.facts import Fact, in_legal_order
-from domain.obligations.kinds import PENDING, WAIVED, Obligation
+from domain.obligations.kinds import NOT_APPLICABLE, PENDING, WAIVED, Obligation
 from domain.reintegration import reintegration_result
 
 SPOOR_2_WEEK = 58
@@ -78,11 +78,11 @@ class Spoor2Rules:
         name = str(ground.data["tenzij_ground"])
         waived = self._waived("spoor_2", due, ground, name)
         if name == "prospect_internal_return":
-            until = ground.occurred_on + timedelta(days=PROSPECT_DAYS)
+            until = self._later(ground.occurred_on, PROSPECT_DAYS - 1)
             if self._structural_return(ground.occurred_on, until):
                 return waived
-            later = max(due, until + timedelta(days=AFTER_PROSPECT_DAYS))
-            return replace(waived, status=PENDING, due_on=later, waived_until=until)
+            later = max(due, self._later(until, AFTER_PROSPECT_DAYS))
+            return self._waived_until(waived, later, until)
         if name == "gbm":
             assessed = [
                 f
@@ -92,11 +92,17 @@ class Spoor2Rules:
             if not assessed:
                 return waived
             ended = assessed[0].occurred_on
-            later = max(due, ended + timedelta(days=AFTER_GBM_DAYS))
-            return replace(waived, status=PENDING, due_on=later, waived_until=ended)
+            later = max(due, self._later(ended, AFTER_GBM_DAYS))
+            return self._waived_until(waived, later, ended)
         if name == "aow_within_year" and not self._aow_within_a_year(ground):
             return self._single("spoor_2", due, None)
         return waived
+
+    def _waived_until(self, waived: Obligation, due: date, until: date) -> Obligation:
+        """Waived up to ``until``, due on ``due`` after that — if still applicable then."""
+        if not self._applicable("spoor_2", due):
+            return replace(waived, status=NOT_APPLICABLE, due_on=due)
+        return replace(waived, status=PENDING, due_on=due, waived_until=until)
 
     def _structural_return(self, since: date, until: date) -> bool:
         return any(

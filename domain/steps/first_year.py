@@ -6,9 +6,10 @@ long sickness passes, and the advice that steers them.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from domain.aow import aow_date
 from domain.errors import DomainError
 from domain.steps.fields import Choice, EventRefs, Flag, Text, Texts, free_text
 from domain.steps.step import Proposed, Step, evidence, template
@@ -72,10 +73,45 @@ def tenzij_ground_grounded(proposed: Proposed) -> None:
                 "(Werkwijzer Poortwachter)",
                 "evidence_event_ids",
             )
-    if ground == TenzijGround.AOW_WITHIN_YEAR and not proposed.case.employee.get("date_of_birth"):
+    if ground == TenzijGround.AOW_WITHIN_YEAR:
+        aow_within_a_year(proposed)
+
+
+def aow_within_a_year(proposed: Proposed) -> None:
+    """The AOW ground needs an AOW date the law has set, within a year after einde wachttijd
+    (Werkwijzer Poortwachter; AOW ages: SVB)."""
+    born = proposed.case.employee.get("date_of_birth")
+    if not born:
         raise DomainError(
             "tenzij_ground aow_within_year needs the employee's date_of_birth on the case "
             "(Werkwijzer Poortwachter)",
+            "tenzij_ground",
+        )
+    aow = aow_date(date.fromisoformat(born))
+    if aow is None:
+        raise DomainError(
+            "tenzij_ground aow_within_year: the law has not yet set the AOW age of an "
+            f"employee born on {born}",
+            "tenzij_ground",
+        )
+    from domain.obligations import schedule  # the obligations read these steps' facts
+
+    end = schedule(proposed.case.facts).einde_wachttijd
+    if aow > end + timedelta(days=365):
+        raise DomainError(
+            f"tenzij_ground aow_within_year: the AOW date {aow} lies more than a year after "
+            f"einde wachttijd ({end})",
+            "tenzij_ground",
+        )
+
+
+def aow_ground_on_the_evaluation(proposed: Proposed) -> None:
+    """The AOW ground needs the employee's agreement, which the eerstejaarsevaluatie records
+    (``employee_agrees``); a bijstelling cannot carry it (Werkwijzer Poortwachter)."""
+    if proposed.values.get("tenzij_ground") == TenzijGround.AOW_WITHIN_YEAR:
+        raise DomainError(
+            "tenzij_ground aow_within_year is recorded on the eerstejaarsevaluatie, with the "
+            "employee's agreement (employee_agrees)",
             "tenzij_ground",
         )
 
@@ -209,7 +245,7 @@ BIJSTELLING = Step(
         Choice("tenzij_ground", "tenzij-grond", required=False, vocabulary=TenzijGround),
         EVIDENCE,
     ),
-    rules=(tenzij_ground_grounded,),
+    rules=(tenzij_ground_grounded, aow_ground_on_the_evaluation),
     sentence=_bijstelling,
     source="Regeling procesgang art. 4 lid 4",
 )

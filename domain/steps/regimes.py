@@ -28,6 +28,13 @@ def leave_in_order(proposed: Proposed) -> None:
         return
     if until < start:
         raise DomainError(f"until {until} lies before from {start}", "until")
+    if start > proposed.on:
+        # Its days stop the sickness from ``from`` on: a leave announced ahead would end
+        # the case before it starts. Record it on or after its first day.
+        raise DomainError(
+            f"a leave is recorded once it has begun: from {start} lies after {proposed.on}",
+            "from",
+        )
     if (until - start).days >= LONGEST_LEAVE_DAYS:
         raise DomainError(
             f"a leave of {(until - start).days + 1} days is longer than a Wazo leave can be",

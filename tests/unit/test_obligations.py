@@ -544,7 +544,7 @@ def test_a_late_42nd_week_report_is_flagged_but_is_no_loonsanctie_risk() -> None
     level, reasons = history.risk("2025-10-28")
     assert level == "low"
     assert reasons == [
-        "42e-weeksmelding aan UWV niet tijdig gedaan: uiterlijk 2025-10-27, nog niet gedaan. "
+        "Ziekmelding bij UWV niet tijdig gedaan: uiterlijk 2025-10-27, nog niet gedaan. "
         "Dit levert een boete op, geen loonsanctie."
     ]
 

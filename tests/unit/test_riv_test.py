@@ -88,7 +88,10 @@ def test_no_arbeidsdeskundig_onderzoek_by_week_52_is_a_medium_risk() -> None:
     assert (found.due_on, found.status) == (D("2026-01-04"), "overdue")
     level, _ = history.risk("2025-01-20")
     assert level == "low"
-    reason = "Arbeidsdeskundig onderzoek niet tijdig gedaan: uiterlijk 2026-01-04, nog niet gedaan."
+    reason = (
+        "Arbeidsdeskundig onderzoek (praktijk, geen wettelijke termijn) niet tijdig gedaan: "
+        "uiterlijk 2026-01-04, nog niet gedaan."
+    )
     assert reason in history.risk("2026-01-05")[1]
 
 
@@ -247,9 +250,13 @@ def test_a_satisfactory_result_waives_spoor_2_and_lowers_the_risk() -> None:
     )
     level, reasons = history.risk("2026-03-01")
     assert level == "low"
-    assert reasons == [
+    assert reasons[0] == (
         "Bevredigend re-integratieresultaat sinds 2026-01-05 (65 %-regel): UWV toetst de "
         "inspanningen dan in de regel niet verder."
+    )
+    assert reasons[1:] == [  # the report to UWV is a fine, told all the same
+        "Ziekmelding bij UWV niet tijdig gedaan: uiterlijk 2025-10-27, nog niet gedaan. "
+        "Dit levert een boete op, geen loonsanctie."
     ]
 
 
@@ -294,8 +301,8 @@ def grounded(ground: str, on: str = "2025-12-01", **data: object) -> History:
 def test_a_prospect_of_internal_return_waives_spoor_2_for_91_days_only() -> None:
     history = grounded("prospect_internal_return")
     assert history.obligation("spoor_2", "2026-02-01").status == "waived"
-    found = history.obligation("spoor_2", "2026-03-20")  # 91 days end on 2026-03-02
-    assert (found.status, found.due_on) == ("overdue", D("2026-03-16"))
+    found = history.obligation("spoor_2", "2026-03-20")  # the 91st day is 2026-03-01
+    assert (found.status, found.due_on) == ("overdue", D("2026-03-15"))
 
 
 def test_a_structural_internal_return_within_the_prospect_keeps_spoor_2_waived() -> None:
@@ -451,7 +458,8 @@ def test_an_riv_made_before_a_verlenging_is_supplemented_by_the_new_deadline() -
     history = fully_prepared().add("verlenging_loondoorbetaling", "2026-09-20", weeks=13)
     found = history.obligation("reintegratieverslag", "2026-12-01")
     assert (found.status, found.due_on) == ("open", D("2027-01-03"))  # 13 weeks later
-    history.add("actueel_oordeel", "2026-12-10")  # the supplement needs a current one
+    history.add("actueel_oordeel", "2026-12-10")  # the supplement needs current parts
+    history.add("eindevaluatie", "2026-12-11", employee_opinion="eens")
     history.add(
         "reintegratieverslag", "2026-12-15", copy_to_employee_on="2026-12-15", supplement=True
     )
@@ -499,3 +507,81 @@ def test_the_leave_does_not_stretch_the_28_days() -> None:
     assert refused.value.field == "first_sick_day"
     case.ziekmelding(on=D("2025-07-18"), by=by, first_sick_day=D("2025-07-18"), same_cause=True)
     assert case.status == "open"
+
+
+# --- found in review: where rules meet ----------------------------------------------------
+
+
+def test_from_an_early_aow_date_nothing_else_is_due() -> None:
+    """Born 1958-05-26: AOW 2025-05-26, einde wachttijd 13 weeks later; the duties of the
+    second half of the first year never come due (7:629 lid 2 BW)."""
+    history = History()
+    history.facts[0].data["employee"] = {"name": "F. Persoon", "date_of_birth": "1958-05-26"}
+    judged = {o.code: o for o in history.on("2026-02-01") if o.occurrence in (None, 1)}
+    for code in (
+        "eerstejaarsevaluatie",
+        "arbeidsdeskundig_onderzoek",
+        "ziekmelding_uwv",
+        "actueel_oordeel",
+        "eindevaluatie",
+    ):
+        assert judged[code].status == "not_applicable", code
+    assert not any("Eerstejaarsevaluatie" in r for r in history.risk("2026-02-01")[1])
+
+
+def test_a_waiver_that_would_end_after_recovery_leaves_spoor_2_not_applicable() -> None:
+    history = grounded("prospect_internal_return", on="2025-12-15")
+    history.add("herstelmelding", "2026-01-10", percentage=100)
+    assert history.obligation("spoor_2", "2026-06-01").status == "not_applicable"
+    assert not any(r.startswith("Spoor 2") for r in history.risk("2026-06-01")[1])
+
+
+def test_the_riv_reads_the_most_recent_actueel_oordeel_by_its_date() -> None:
+    history = fully_prepared()
+    history.add("actueel_oordeel", "2026-03-01", recorded="2026-09-05")  # backfilled later
+    assert history.obligation("reintegratieverslag", "2026-09-20").missing == ()
+
+
+def test_a_verlenging_moves_the_early_cutoff_of_the_riv_parts() -> None:
+    """After a verlenging of 52 weeks, week-80 parts are early for the new deadline."""
+    history = History().add("verlenging_loondoorbetaling", "2026-06-01", weeks=52)
+    history.add("actueel_oordeel", "2026-07-13")
+    found = history.obligation("actueel_oordeel", "2026-08-01")
+    assert (found.status, found.early, found.due_on) == ("open", True, D("2027-10-03"))
+
+
+def test_a_satisfactory_result_keeps_a_recorded_loonsanctie_in_view() -> None:
+    history = placed().add("loonsanctie", "2026-02-01", weeks=13, reasons=["te laat"])
+    level, reasons = history.risk("2026-02-02")
+    assert level == "medium"
+    assert "Loonsanctie opgelegd door UWV op 2026-02-01: 13 weken (art. 25 lid 9 WIA)." in reasons
+
+
+@pytest.mark.parametrize(
+    ("born", "step"),
+    [
+        ("1980-04-02", "eerstejaarsevaluatie"),  # the law has not set this AOW age yet
+        ("1961-06-15", "eerstejaarsevaluatie"),  # AOW 2028-09-15: more than a year after
+        ("1958-05-20", "bijstelling"),  # no place for the employee's agreement
+    ],
+)
+def test_the_aow_ground_is_refused_where_it_cannot_hold(born: str, step: str) -> None:
+    by = Actor("key-1", "casemanager")
+    case = Case.open_with_ziekmelding(
+        by=by,
+        employer_id="employer-1",
+        employee={"name": "F. Persoon", "date_of_birth": D(born)},
+        first_sick_day=D("2025-01-06"),
+        reported_on=D("2025-01-06"),
+    )
+    values = {
+        "eerstejaarsevaluatie": {
+            "conclusion": "c",
+            "spoor_2_needed": False,
+            "employee_agrees": True,
+        },
+        "bijstelling": {"reason": "r", "changes": "c"},
+    }[step]
+    with pytest.raises(DomainError) as refused:
+        getattr(case, step)(on=D("2025-12-01"), by=by, tenzij_ground="aow_within_year", **values)
+    assert refused.value.field == "tenzij_ground"

@@ -316,18 +316,21 @@ def test_a_leave_ends_after_it_starts() -> None:
     case = opened()
     leave = {"kind": "zwangerschap"}
     refused(
-        lambda: case.verlof(on=on(50), by=BY, **leave, **{"from": on(60), "until": on(59)}), "until"
+        lambda: case.verlof(on=on(60), by=BY, **leave, **{"from": on(60), "until": on(59)}), "until"
+    )
+    refused(  # recorded once it has begun: a leave ahead would end the case before it starts
+        lambda: case.verlof(on=on(50), by=BY, **leave, **{"from": on(60), "until": on(70)}), "from"
     )
     refused(
         lambda: case.verlof(on=on(50), by=BY, **leave, **{"from": on(-5), "until": on(59)}), "from"
     )
     refused(
         lambda: case.verlof(
-            on=on(50), by=BY, kind="ouderschap", **{"from": on(60), "until": on(70)}
+            on=on(60), by=BY, kind="ouderschap", **{"from": on(60), "until": on(70)}
         ),
         "kind",
     )
-    case.verlof(on=on(50), by=BY, **leave, **{"from": on(60), "until": on(60)})
+    case.verlof(on=on(60), by=BY, **leave, **{"from": on(60), "until": on(60)})
     assert sentence(case).startswith(f"Zwangerschapsverlof van {on(60)} tot en met {on(60)}")
 
 
@@ -403,7 +406,7 @@ def test_a_wia_besluit_is_told_with_its_outcome_percentage_and_start() -> None:
 
 def test_a_correctie_of_a_new_step_obeys_its_rules() -> None:
     case = opened()
-    case.verlof(on=on(50), by=BY, kind="bevalling", **{"from": on(60), "until": on(130)})
+    case.verlof(on=on(60), by=BY, kind="bevalling", **{"from": on(60), "until": on(130)})
     leave = last_id(case)
     refused(
         lambda: case.correctie(
