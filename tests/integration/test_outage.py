@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -305,25 +306,30 @@ def test_a_full_disk_under_sqlite_is_503_never_500_and_heals(small_disk: Path) -
 def test_the_cli_names_an_unreachable_postgres_and_exits_in_seconds(
     wrong: str, postgres_url: str, tmp_path: Path
 ) -> None:
-    if wrong == "missing database":
-        port = int(postgres_url.rsplit(":", 1)[1].split("/")[0])
-        url = postgres_url.rsplit("/", 1)[0] + f"/spoorlog_missing_{os.getpid()}"
-        reason = f'database "spoorlog_missing_{os.getpid()}" does not exist'
-    else:
-        port = free_port()
-        url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-        reason = "Connection refused"
-    env = cli_env(settings_for(tmp_path / "data", url))
-    env.pop("SPOORLOG_STORE_TIMEOUT", None)  # the default applies
-    started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "service.cli", "tenant", "create", unique_slug(), "--name", "X"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    took = time.monotonic() - started
+    # A port bound here but never listened on: connecting is refused, and no other
+    # process can take it meanwhile (a free port let go may become some client's source
+    # port, and a connection to that is reset rather than refused).
+    with socket.socket() as reserved:
+        reserved.bind(("127.0.0.1", 0))
+        if wrong == "missing database":
+            port = int(postgres_url.rsplit(":", 1)[1].split("/")[0])
+            url = postgres_url.rsplit("/", 1)[0] + f"/spoorlog_missing_{os.getpid()}"
+            reason = f'database "spoorlog_missing_{os.getpid()}" does not exist'
+        else:
+            port = reserved.getsockname()[1]
+            url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+            reason = "Connection refused"
+        env = cli_env(settings_for(tmp_path / "data", url))
+        env.pop("SPOORLOG_STORE_TIMEOUT", None)  # the default applies
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "service.cli", "tenant", "create", unique_slug(), "--name", "X"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        took = time.monotonic() - started
     assert done.returncode != 0
     assert f"cannot connect to PostgreSQL at 127.0.0.1:{port}: {reason}" in done.stderr
     assert "Traceback" not in done.stderr, done.stderr
