@@ -14,7 +14,7 @@ import json
 from datetime import date
 from typing import Any
 
-from domain.obligations import schedule
+from domain.obligations import INCOMPLETE, schedule
 from domain.policy import Policy
 from projections.case_projection import CaseProjection, Touched
 from projections.store import Session, employer_scope
@@ -27,7 +27,8 @@ class Worklist(CaseProjection):
     name = "worklist"
     version = 2
     """2: the RIV test's obligations (advice follow-ups, arbeidsdeskundig onderzoek,
-    deskundigenoordeel), terms in sick days, nothing after einde wachttijd."""
+    deskundigenoordeel), terms in sick days, nothing after einde wachttijd, an incomplete
+    RIV listed until a complete one comes."""
     tables = ("items",)
 
     def create(self, session: Session) -> None:
@@ -36,7 +37,8 @@ class Worklist(CaseProjection):
             f"CREATE TABLE IF NOT EXISTS {table} ("
             "case_id TEXT NOT NULL, employer_id TEXT NOT NULL, code TEXT NOT NULL, "
             "occurrence INTEGER NOT NULL, due_on TEXT NOT NULL, listed_from TEXT, "
-            "employee TEXT NOT NULL, PRIMARY KEY (case_id, code, occurrence))"
+            "employee TEXT NOT NULL, incomplete INTEGER NOT NULL, "
+            "PRIMARY KEY (case_id, code, occurrence))"
         )
         session.execute(
             f"CREATE INDEX IF NOT EXISTS {self.build}_items_due "
@@ -67,6 +69,7 @@ class Worklist(CaseProjection):
                         o.due_on.isoformat(),
                         o.listed_from.isoformat() if o.listed_from else None,
                         employee,
+                        int(o.status == INCOMPLETE),
                     )
                     for o in plan.pending(until=plan.einde_wachttijd)
                 ]
@@ -82,7 +85,7 @@ class Worklist(CaseProjection):
         if rows:
             session.executemany(
                 f"INSERT INTO {table} (case_id, employer_id, code, occurrence, due_on, "
-                "listed_from, employee) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "listed_from, employee, incomplete) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 
@@ -106,7 +109,7 @@ class Worklist(CaseProjection):
             params.extend(after)
         employer_scope(where, params, employer_id, visible)
         rows = session.fetchall(
-            "SELECT due_on, case_id, code, occurrence, employer_id, employee "
+            "SELECT due_on, case_id, code, occurrence, employer_id, employee, incomplete "
             f"FROM {self.table('items')} WHERE {' AND '.join(where)} "
             "ORDER BY due_on, case_id, code, occurrence LIMIT ?",
             (*params, limit + 1),
@@ -119,8 +122,9 @@ class Worklist(CaseProjection):
                 "code": code,
                 "due_on": due_on,
                 "occurrence": occurrence or None,
+                "incomplete": bool(incomplete),
             }
-            for due_on, case_id, code, occurrence, employer, employee in rows[:limit]
+            for due_on, case_id, code, occurrence, employer, employee, incomplete in rows[:limit]
         ]
         more = len(rows) > limit
         last = rows[limit - 1] if more else None

@@ -23,6 +23,7 @@ from domain.employer import Regime
 from domain.facts import Fact, closing_of, in_legal_order, sick_periods_of
 from domain.obligations.advice import AdviceRules
 from domain.obligations.kinds import (
+    INCOMPLETE,
     KINDS,
     MET,
     MET_LATE,
@@ -87,12 +88,13 @@ class Schedule:
         """What the facts leave to be done, up to ``until``: the worklist's rows.
 
         Later evaluations carry ``listed_from``: a list on a given day shows
-        them only once the evaluation before has become overdue.
+        them only once the evaluation before has become overdue. An incomplete
+        RIV is to be done too: it is listed until a complete one is recorded.
         """
         pending = [
             replace(o, listed_from=o.waived_until)
             for o in self.obligations
-            if o.status == PENDING and o.code not in MILESTONES
+            if o.status in (PENDING, INCOMPLETE) and o.code not in MILESTONES
         ]
         previous: date | None = None
         for evaluation in self._evaluations():

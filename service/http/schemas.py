@@ -363,7 +363,10 @@ class WorklistItemOut(Strict):
     code = fields.String()
     label = fields.String()
     due_on = Day()
-    status = one_of("open", "overdue")
+    status = fields.String(
+        validate=validate.OneOf(["open", "overdue", "incomplete"]),
+        metadata={"description": "incomplete: an RIV without every part UWV requires."},
+    )
     occurrence = fields.Integer(allow_none=True)
     days_overdue = fields.Integer()
 

@@ -50,7 +50,11 @@ def test_the_worklist_and_the_obligations_view_agree_for_every_case(
     record(admin, long_ago, "plan-van-aanpak", 850)
 
     vangnet = open_case(admin, employer_id, 10, vangnet=True, vangnet_reason="orgaandonatie")
-    last = record(admin, vangnet, "melding-arbodienst", 9)
+    record(admin, vangnet, "melding-arbodienst", 9)
+
+    incomplete = open_case(admin, employer_id, 640)
+    record(admin, incomplete, "plan-van-aanpak", 590)
+    last = record(admin, incomplete, "reintegratieverslag", 5)
 
     admin.get("/v1/worklist", params={"min_position": last["position"]})
     horizon = (TODAY + timedelta(days=400)).isoformat()
@@ -62,7 +66,7 @@ def test_the_worklist_and_the_obligations_view_agree_for_every_case(
         )
 
     cases = admin.get("/v1/cases", params={"limit": 1000}).json()["items"]
-    assert len(cases) == 5
+    assert len(cases) == 6
     for case in cases:
         if case["status"] != "open":
             continue
@@ -70,11 +74,14 @@ def test_the_worklist_and_the_obligations_view_agree_for_every_case(
         expected = {
             (o["code"], o["occurrence"], o["due_on"], o["status"])
             for o in view
-            if o["status"] in ("open", "overdue")
+            if o["status"] in ("open", "overdue", "incomplete")
             and o["code"] not in ("einde_wachttijd", "passend_werk_eigen_bedrijf")
             and o["due_on"] < horizon
         }
         assert by_case.get(case["case_id"], set()) == expected, case["case_id"]
+    assert ("reintegratieverslag", None) in {
+        (c, o) for c, o, _, s in by_case[incomplete] if s == "incomplete"
+    }
     # The case past einde wachttijd lists no evaluation after it.
     long_view = admin.get(f"/v1/cases/{long_ago}/obligations").json()
     end = next(o for o in long_view["obligations"] if o["code"] == "einde_wachttijd")["due_on"]

@@ -585,3 +585,14 @@ def test_the_aow_ground_is_refused_where_it_cannot_hold(born: str, step: str) ->
     with pytest.raises(DomainError) as refused:
         getattr(case, step)(on=D("2025-12-01"), by=by, tenzij_ground="aow_within_year", **values)
     assert refused.value.field == "tenzij_ground"
+
+
+def test_an_incomplete_riv_stays_on_the_worklist_until_a_complete_one_comes() -> None:
+    history = fully_prepared()
+    riv = next(f for f in history.facts if f.type == "reintegratieverslag")
+    riv.data = {}
+    listed = schedule(history.facts).pending(until=D("2027-01-03"))
+    assert ("reintegratieverslag", "incomplete") in {(o.code, o.status) for o in listed}
+    history.add("reintegratieverslag", "2026-09-25", copy_to_employee_on="2026-09-25")
+    listed = schedule(history.facts).pending(until=D("2027-01-03"))
+    assert "reintegratieverslag" not in {o.code for o in listed}

@@ -53,7 +53,8 @@ def worklist(args: dict[str, Any]) -> Response:
     for item in items:
         due_on = date.fromisoformat(item["due_on"])
         item["label"] = KINDS[item["code"]].label
-        item["status"] = "overdue" if today > due_on else "open"
+        incomplete = item.pop("incomplete")
+        item["status"] = "incomplete" if incomplete else "overdue" if today > due_on else "open"
         item["days_overdue"] = max(0, (today - due_on).days)
     return answer_as(
         WorklistOut,
