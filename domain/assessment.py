@@ -15,6 +15,7 @@ from domain.obligations import Obligation, Schedule, schedule
 from domain.policy import Policy
 from domain.reintegration import ReintegrationResult, reintegration_result
 from domain.risk import HIGH, LEVELS, MEDIUM, Risk, loonsanctie_risk, standing
+from domain.trajectories import ACTIVITY_HIGH_DAYS, ACTIVITY_MEDIUM_DAYS
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,12 @@ def risk_outlook(
     reasons = standing(facts)
     start = max(legal_date(f.recorded_at) for f in facts)
     horizon = max(start, plan.einde_wachttijd) + timedelta(days=1)
+    pending = [o for o in plan.pending(horizon) if o.due_on >= start]
+    idle = timedelta(days=ACTIVITY_HIGH_DAYS - ACTIVITY_MEDIUM_DAYS + 1)
     days = sorted(
-        {start} | {o.due_on + timedelta(days=1) for o in plan.pending(horizon) if o.due_on >= start}
+        {start}
+        | {o.due_on + timedelta(days=1) for o in pending}
+        | {o.due_on + idle for o in pending if o.code == "traject_activiteit"}
     )
     medium = high = None
     for day in days:

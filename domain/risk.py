@@ -11,12 +11,13 @@ poortwachter) and imposes a loonsanctie under art. 25 lid 9 WIA.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from domain.facts import Fact, in_legal_order, legal_date
 from domain.obligations import INCOMPLETE, MET_LATE, OVERDUE, Obligation
 from domain.reintegration import ReintegrationResult
 from domain.steps.catalogue import step_of
+from domain.trajectories import ACTIVITY_HIGH_DAYS, ACTIVITY_MEDIUM_DAYS
 
 LOW, MEDIUM, HIGH = "low", "medium", "high"
 LEVELS = (LOW, MEDIUM, HIGH)
@@ -33,7 +34,7 @@ CORE_STEPS = (
 )
 """A late or missing one of these is a loonsanctie reason in itself (Beleidsregels
 beoordelingskader poortwachter; an advice not followed without a recorded reason too)."""
-PRACTICE_STEPS = ("arbeidsdeskundig_onderzoek",)
+PRACTICE_STEPS = ("arbeidsdeskundig_onderzoek", "traject_voortgang")
 """Expected by UWV practice, not by a statutory date: late or missing is medium."""
 PART_LABELS = {
     "probleemanalyse": "probleemanalyse",
@@ -77,6 +78,10 @@ def loonsanctie_risk(
         elif obligation.code in PRACTICE_STEPS and obligation.status in (OVERDUE, MET_LATE):
             level = _at_least(level, MEDIUM)
             reasons.append(_late(obligation))
+        elif obligation.code == "traject_activiteit" and obligation.status == OVERDUE:
+            severe = obligation.overdue_days > ACTIVITY_HIGH_DAYS - ACTIVITY_MEDIUM_DAYS
+            level = _at_least(level, HIGH if severe else MEDIUM)
+            reasons.append(_idle(obligation))
         elif obligation.status == INCOMPLETE:
             level = HIGH
             reasons.append(_incomplete(obligation))
@@ -166,6 +171,14 @@ def _refusal(facts: list[Fact]) -> list[str]:
         f"Werknemer werkt niet mee: {kind} sinds {since}. Dit is een deugdelijke grond "
         "voor wat niet lukte, mits schriftelijk vastgelegd."
     ]
+
+
+def _idle(obligation: Obligation) -> str:
+    since = obligation.due_on - timedelta(days=ACTIVITY_MEDIUM_DAYS)
+    return (
+        f"Spoorlog-signaal: traject zonder activiteit sinds {since}; UWV kan een traject "
+        "zonder zichtbare inspanning onvoldoende achten."
+    )
 
 
 def _failing(obligation: Obligation) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 
 from domain.obligations import INCOMPLETE, schedule
 from domain.policy import Policy
+from domain.trajectories import trajectories
 from projections.case_projection import CaseProjection, Touched
 from projections.store import Session, employer_scope
 
@@ -28,7 +29,7 @@ class Worklist(CaseProjection):
     version = 2
     """2: the RIV test's obligations (advice follow-ups, arbeidsdeskundig onderzoek,
     deskundigenoordeel), terms in sick days, nothing after einde wachttijd, an incomplete
-    RIV listed until a complete one comes."""
+    RIV listed until a complete one comes, the trajectory's signals, track and coach."""
     tables = ("items",)
 
     def create(self, session: Session) -> None:
@@ -37,8 +38,8 @@ class Worklist(CaseProjection):
             f"CREATE TABLE IF NOT EXISTS {table} ("
             "case_id TEXT NOT NULL, employer_id TEXT NOT NULL, code TEXT NOT NULL, "
             "occurrence INTEGER NOT NULL, due_on TEXT NOT NULL, listed_from TEXT, "
-            "employee TEXT NOT NULL, incomplete INTEGER NOT NULL, "
-            "PRIMARY KEY (case_id, code, occurrence))"
+            "employee TEXT NOT NULL, incomplete INTEGER NOT NULL, track INTEGER NOT NULL, "
+            "coach TEXT, PRIMARY KEY (case_id, code, occurrence))"
         )
         session.execute(
             f"CREATE INDEX IF NOT EXISTS {self.build}_items_due "
@@ -57,6 +58,7 @@ class Worklist(CaseProjection):
             rows = []
             if case.status == "open":
                 plan = schedule(case.facts, policy, found.regime)
+                track, coach = guided_by(case)
                 employee = json.dumps(
                     {k: v for k, v in case.employee.items() if k in ("name", "personnel_number")}
                 )
@@ -70,6 +72,8 @@ class Worklist(CaseProjection):
                         o.listed_from.isoformat() if o.listed_from else None,
                         employee,
                         int(o.status == INCOMPLETE),
+                        track,
+                        coach,
                     )
                     for o in plan.pending(until=plan.einde_wachttijd)
                 ]
@@ -85,7 +89,8 @@ class Worklist(CaseProjection):
         if rows:
             session.executemany(
                 f"INSERT INTO {table} (case_id, employer_id, code, occurrence, due_on, "
-                "listed_from, employee, incomplete) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "listed_from, employee, incomplete, track, coach) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 
@@ -99,11 +104,20 @@ class Worklist(CaseProjection):
         limit: int,
         employer_id: str | None = None,
         visible: frozenset[str] | None = None,
+        coach: str | None = None,
+        track: int | None = None,
     ) -> tuple[list[dict[str, Any]], Key | None]:
-        """Overdue or due before ``due_before``, soonest first, as judged on ``today``."""
+        """Overdue or due before ``due_before``, soonest first, as judged on ``today``;
+        ``coach`` and ``track`` narrow it to a coach's own work or one spoor."""
         bound = max(due_before, today)  # overdue items are listed whatever the date asked
         where = ["due_on < ?", "(listed_from IS NULL OR listed_from < ?)"]
         params: list[Any] = [bound.isoformat(), today.isoformat()]
+        if coach is not None:
+            where.append("coach = ?")
+            params.append(coach.casefold())
+        if track is not None:
+            where.append("track = ?")
+            params.append(track)
         if after is not None:
             where.append("(due_on, case_id, code, occurrence) > (?, ?, ?, ?)")
             params.extend(after)
@@ -129,3 +143,16 @@ class Worklist(CaseProjection):
         more = len(rows) > limit
         last = rows[limit - 1] if more else None
         return items, (last[0], last[1], last[2], int(last[3])) if last else None
+
+
+def guided_by(case: Any) -> tuple[int, str | None]:
+    """The spoor the case is in and the coach guiding it: the running trajectory's, else the
+    spoor-2 start's (coach names compared case-folded, so ?coach= is forgiving)."""
+    running = [t for t in trajectories(case.facts) if t.end is None]
+    if running:
+        coach = running[-1].start.data.get("coach")
+        return running[-1].track, str(coach).casefold() if coach else None
+    starts = case.facts_of("spoor_2_start")
+    if starts:
+        return 2, str(starts[-1].data.get("coach") or "").casefold() or None
+    return case.track, None

@@ -61,6 +61,24 @@ KINDS: dict[str, ObligationKind] = {
         ),
         ObligationKind("spoor_2", "Spoor 2", "gestart", "art. 7:658a lid 1 BW"),
         ObligationKind(
+            "traject_voortgang",
+            "Voortgangsrapportage van het traject",
+            "uitgebracht",
+            "Werkwijzer Poortwachter (Spoorlog-signaal)",
+        ),
+        ObligationKind(
+            "traject_activiteit",
+            "Activiteit in het traject",
+            "gedaan",
+            "Werkwijzer Poortwachter (Spoorlog-signaal)",
+        ),
+        ObligationKind(
+            "contact",
+            "Contact met de werknemer",
+            "gehad",
+            "Werkwijzer Poortwachter (informatief)",
+        ),
+        ObligationKind(
             "deskundigenoordeel",
             "Deskundigenoordeel van UWV",
             "vastgelegd",
@@ -111,6 +129,8 @@ class Obligation:
     """Waived by a prognosis only up to this day; due after it if it did not come true."""
     missing: tuple[str, ...] = ()
     """For ``incomplete``: the parts UWV requires that the file lacks (part codes)."""
+    overdue_days: int = 0
+    """For ``overdue``: how many days past its due date on the day judged."""
 
     @property
     def kind(self) -> ObligationKind:
@@ -132,4 +152,6 @@ class Obligation:
             if today > self.due_on:
                 return replace(self, status=MET, met_on=self.due_on)
             return replace(self, status=OPEN)
-        return replace(self, status=OVERDUE if today > self.due_on else OPEN)
+        if today > self.due_on:
+            return replace(self, status=OVERDUE, overdue_days=(today - self.due_on).days)
+        return replace(self, status=OPEN)

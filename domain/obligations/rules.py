@@ -38,6 +38,7 @@ from domain.obligations.kinds import (
 from domain.obligations.regimes import RegimeRules
 from domain.obligations.riv import RivRules
 from domain.obligations.spoor2 import Spoor2Rules
+from domain.obligations.trajectory import SPOOR_3_CODES, TrajectoryRules
 from domain.policy import Policy
 
 EVALUATION_DAYS = 42
@@ -140,7 +141,7 @@ def schedule(
     return _Rules(facts, policy or Policy(), regime or Regime()).schedule()
 
 
-class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules):
+class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules, TrajectoryRules):
     """The Poortwachter rules applied to one case's facts (the RIV test's own rules are
     mixed in from ``advice`` and ``riv``)."""
 
@@ -164,6 +165,9 @@ class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules):
         self.evaluations_until = min(
             self.einde_wachttijd, aow - timedelta(days=1) if aow else self.einde_wachttijd
         )
+        self.spoor_3_until = self._spoor_3_until()
+        if self.spoor_3_until is not None:
+            self.evaluations_until = max(self.evaluations_until, self.spoor_3_until)
 
     def schedule(self) -> Schedule:
         plan = self._first("plan_van_aanpak")
@@ -179,6 +183,8 @@ class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules):
             self._eerstejaarsevaluatie(),
             self._spoor_2(),
             *self._deskundigenoordelen(),
+            *self._trajectory_obligations(),
+            self._contact(),
             *self._riv_parts(),
             self._wia_aanvraag(),
             self._einde_wachttijd(),
@@ -326,6 +332,8 @@ class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules):
         and before the AOW date (then only suitable work in the own organisation remains)."""
         if code in MILESTONES:
             return self._while_running(due)
+        if self.spoor_3_until is not None and code in SPOOR_3_CODES:
+            return self._while_running(due) and due <= self.spoor_3_until
         return self._while_running(due) and due <= self.einde_wachttijd and not self._after_aow(due)
 
     def _waived(self, code: str, due: date, reason: Fact, ground: str) -> Obligation:

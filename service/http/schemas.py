@@ -344,6 +344,16 @@ class CaseListArgs(PageArgs, ReadAfterWriteArgs):
 
 
 class WorklistArgs(PageArgs, ReadAfterWriteArgs):
+    coach = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Only the cases this coach guides (the running trajectory's)."},
+    )
+    track = fields.Integer(
+        load_default=None,
+        validate=validate.OneOf([1, 2, 3]),
+        metadata={"description": "Only cases in this spoor (1, 2 or 3)."},
+    )
     due_before = LegalDate(
         load_default=None,
         metadata={

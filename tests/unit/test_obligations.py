@@ -40,7 +40,9 @@ class History:
             employee={"name": "Fictief Persoon"},
         )
 
-    def add(self, kind: str, on: str | date, recorded: str | None = None, **data: Any) -> History:
+    def add(
+        self, kind: str, on: str | date, /, recorded: str | None = None, **data: Any
+    ) -> History:
         occurred = D(on) if isinstance(on, str) else on
         recorded_on = D(recorded) if recorded else occurred
         version = len(self.facts) + 1
@@ -627,6 +629,7 @@ def test_every_obligation_code_of_the_rules_is_judged() -> None:
     codes = {o.code for o in planned().on("2025-05-01")}
     assert codes == {
         "arbeidsdeskundig_onderzoek",
+        "contact",
         "melding_arbodienst",
         "probleemanalyse",
         "plan_van_aanpak",

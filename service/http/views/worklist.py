@@ -48,6 +48,8 @@ def worklist(args: dict[str, Any]) -> Response:
             limit=args["limit"],
             employer_id=str(employer_id) if employer_id else None,
             visible=auth.actor().employer_ids,
+            coach=args.get("coach"),
+            track=args.get("track"),
         )
     )
     for item in items:
