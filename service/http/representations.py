@@ -22,6 +22,7 @@ from domain.hashchain import format_instant
 from domain.obligations import Obligation
 from domain.policy import Policy, TenantPolicy
 from domain.reintegration import THRESHOLD_PERCENTAGE, ReintegrationResult
+from domain.trajectories import trajectories
 from domain.verification import Verification
 from service.proof.feed_line import case_line
 
@@ -63,7 +64,43 @@ def case_json(case: Case, now: datetime, assessment: Assessment) -> dict[str, An
         "loonsanctie_risk": assessment.risk.level,
         "risk_reasons": assessment.risk.reasons,
         "reintegration": reintegration_json(assessment.reintegration),
+        "trajectories": trajectories_json(case, assessment),
     }
+
+
+def trajectories_json(case: Case, assessment: Assessment) -> list[dict[str, Any]]:
+    """Each trajectory the bureau runs on the case, as it stands on the day judged."""
+    day = assessment.judged_on
+    reports = [
+        o
+        for o in assessment.obligations
+        if o.code == "traject_voortgang" and o.status in ("open", "overdue")
+    ]
+    found = []
+    for trajectory in trajectories(case.facts):
+        status = trajectory.status_on(day)
+        plan = trajectory.start.data.get("plan") or {}
+        found.append(
+            {
+                "number": trajectory.number,
+                "track": trajectory.track,
+                "provider": trajectory.start.data.get("provider"),
+                "coach": trajectory.start.data.get("coach"),
+                "plan": plan,
+                "status": status,
+                "started_on": trajectory.started_on.isoformat(),
+                "ended_on": iso_date(trajectory.ended_on),
+                "end_reason": trajectory.end.data.get("reason") if trajectory.end else None,
+                "activities": trajectory.counts(),
+                "last_activity_on": iso_date(trajectory.last_activity_on),
+                "resistance_signals": len(trajectory.resistance),
+                "reports": len(trajectory.reports),
+                "next_report_due": iso_date(reports[0].due_on)
+                if reports and status != "ended"
+                else None,
+            }
+        )
+    return found
 
 
 def obligation_json(obligation: Obligation) -> dict[str, Any]:

@@ -141,6 +141,31 @@ class FactOut(Strict):
     corrections = fields.List(fields.Nested(CorrectionOut))
 
 
+class TrajectoryOut(Strict):
+    """A trajectory the bureau runs (spoor 2 or 3), as it stands on the day judged."""
+
+    number = fields.Integer(
+        metadata={"description": "1, 2, …: its report is …/trajectories/{n}/report."}
+    )
+    track = fields.Integer()
+    provider = fields.String(allow_none=True)
+    coach = fields.String(allow_none=True)
+    plan = fields.Dict()
+    status = fields.String(validate=validate.OneOf(["running", "interrupted", "ended"]))
+    started_on = Day()
+    ended_on = Day(allow_none=True)
+    end_reason = fields.String(allow_none=True)
+    activities = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "How many activities of each kind."},
+    )
+    last_activity_on = Day(allow_none=True)
+    resistance_signals = fields.Integer()
+    reports = fields.Integer()
+    next_report_due = Day(allow_none=True)
+
+
 class CaseOut(Strict):
     case_id = fields.String()
     employer_id = fields.String()
@@ -150,6 +175,7 @@ class CaseOut(Strict):
         allow_none=True,
         metadata={"description": "When the AOW starts (from date_of_birth; null when not set)."},
     )
+    trajectories = fields.List(fields.Nested(TrajectoryOut))
     file = fields.List(
         fields.Nested(FactOut),
         metadata={"description": "Every recorded step in legal order (not in lists)."},
