@@ -155,6 +155,37 @@ class Values(Field):
 
 
 @dataclass(frozen=True)
+class Group(Field):
+    """A nested object of named parts, each a field kind with its own bounds (a plan)."""
+
+    parts: tuple[Field, ...] = ()
+    schema: str = ""
+    """The name of its request schema (``TrajectPlan`` becomes ``TrajectPlanIn``)."""
+
+    def problem(self, value: Any) -> str | None:
+        if not isinstance(value, dict):
+            return f"{self.name} must be an object"
+        unknown = sorted(set(value) - {part.name for part in self.parts})
+        if unknown:
+            return f"{self.name} has no field {', '.join(unknown)}"
+        for part in self.parts:
+            inner = value.get(part.name)
+            if inner is None:
+                if part.required and not part.nullable:
+                    return f"{self.name}.{part.name} is required"
+                continue
+            found = part.problem(inner)
+            if found:
+                return f"{self.name}.{found}"
+        return None
+
+    def show(self, value: Any) -> str:
+        if not isinstance(value, dict):
+            return "(leeg)"
+        return "; ".join(f"{part.label}: {part.show(value.get(part.name))}" for part in self.parts)
+
+
+@dataclass(frozen=True)
 class Internal(Field):
     """Set by the server, never by a client and never corrected (a document's hash)."""
 

@@ -139,3 +139,45 @@ class WiaOutcome(Vocabulary):
     GEEN = "geen", "geen WIA-uitkering"
     WGA = "wga", "WGA"
     IVA = "iva", "IVA"
+
+
+class ActivityKind(Vocabulary):
+    """What the bureau did in a spoor-2 or spoor-3 trajectory (Werkwijzer Poortwachter)."""
+
+    COACHGESPREK = "coachgesprek", "coachgesprek"
+    ASSESSMENT = "assessment", "assessment"
+    SOLLICITATIE = "sollicitatie", "sollicitatie"
+    NETWERKGESPREK = "netwerkgesprek", "netwerkgesprek"
+    VACATURE = "vacature", "vacature onderzocht"
+    SCHOLING = "scholing", "scholing"
+    PROEFPLAATSING = "proefplaatsing", "proefplaatsing"
+    WERKERVARING = "werkervaring", "werkervaringsplaats"
+    OVERIG = "overig", "overige activiteit"
+
+
+class ResistanceSignal(Vocabulary):
+    """What holds the employee back in a trajectory: a signal the coach picks up (practice)."""
+
+    ANGST_ONTSLAG = "angst_ontslag", "angst voor ontslag"
+    TIJDSDRUK = "tijdsdruk", "tijdsdruk"
+    UIT_BEELD = "uit_beeld", "uit beeld geraakt"
+    ONZEKERHEID = "onzekerheid", "onzekerheid over geld en toekomst"
+    OVERIG = "overig", "ander signaal"
+
+
+class TrajectReportKind(Vocabulary):
+    """A trajectory report to employer and employee (Werkwijzer Poortwachter)."""
+
+    START = "start", "startrapportage"
+    VOORTGANG = "voortgang", "voortgangsrapportage"
+    EIND = "eind", "eindrapportage"
+
+
+class TrajectEndReason(Vocabulary):
+    """Why a spoor-2 or spoor-3 trajectory ends."""
+
+    PLAATSING = "plaatsing", "plaatsing in passend werk"
+    GEEN_RESULTAAT = "geen_resultaat", "geen resultaat"
+    HERSTEL = "herstel", "herstel"
+    UIT_DIENST = "uit_dienst", "uit dienst"
+    OVERIG = "overig", "overige reden"

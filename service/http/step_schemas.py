@@ -8,6 +8,7 @@ from these schemas, so it follows every declaration.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -84,10 +85,24 @@ def field_for(declared: kinds.Field) -> fields.Field:
             validate=validate.Length(max=min(declared.max_items, MAX_ITEMS)),
             **common,
         )
+    if isinstance(declared, kinds.Group):
+        # The description goes with the nested schema: beside a $ref it would become allOf.
+        common.pop("metadata", None)
+        return fields.Nested(_group_schema(declared), **common)
     if isinstance(declared, kinds.Values):
         common["metadata"] = {**common.get("metadata", {}), "maxProperties": MAX_ITEMS}
         return fields.Dict(keys=fields.String(), validate=_at_most_items, **common)
     raise TypeError(f"no schema for a {type(declared).__name__} field")
+
+
+@cache
+def _group_schema(declared: kinds.Group) -> type[Schema]:
+    """A nested object's schema (strict: no other properties), one class per group."""
+    parts = {part.name: field_for(part) for part in declared.parts}
+    name = f"{declared.schema or declared.name.capitalize()}In"
+    schema = Strict.from_dict(parts, name=name)
+    schema.__doc__ = declared.description or declared.label
+    return schema
 
 
 class _EventId(fields.UUID):

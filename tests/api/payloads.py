@@ -44,6 +44,27 @@ STEP_BODIES: dict[str, dict[str, Any]] = {
         "tenzij_ground": "prospect_internal_return",
     },
     "spoor-2-start": {"provider": "Re-integratie Voorbeeld", "coach": "E. Coach"},
+    "traject-start": {
+        "track": 2,
+        "provider": "Re-integratie Voorbeeld",
+        "coach": "E. Coach",
+        "plan": {
+            "goal": "Passend werk als planner bij een andere werkgever",
+            "search_directions": ["Logistieke planning", "Administratie"],
+            "hours_per_week": 16,
+        },
+    },
+    "traject-activiteit": {
+        "kind": "sollicitatie",
+        "hours": 2,
+        "employer_name": "Voorbeeld B.V.",
+        "position": "Planner",
+        "outcome": "Uitgenodigd voor een gesprek",
+    },
+    "weerstand": {"signal": "angst_ontslag", "approach": "Gesprek over de zekerheden"},
+    "traject-rapportage": {"kind": "voortgang", "summary": "Twee sollicitaties verstuurd"},
+    "traject-onderbreking": {"reason": "Vakantie", "until": day(0)},
+    "traject-einde": {"reason": "plaatsing"},
     "deskundigenoordeel-aanvraag": {"question": "Zijn de inspanningen voldoende?"},
     "deskundigenoordeel": {"outcome": "Voldoende"},
     "werkhervatting": {"work": "aangepast", "hours_per_week": 16.5, "wage_value_percentage": 50},
@@ -76,6 +97,18 @@ STEP_BODIES: dict[str, dict[str, Any]] = {
     "afsluiting": {"reason": "uit_dienst"},
 }
 """Every JSON step but ziekmelding (needs a recovery) and correctie (needs a target)."""
+
+NEEDS_FIRST: dict[str, tuple[str, ...]] = {
+    path: ("traject-start",)
+    for path in (
+        "traject-activiteit",
+        "weerstand",
+        "traject-rapportage",
+        "traject-onderbreking",
+        "traject-einde",
+    )
+}
+"""Steps recorded only within a running trajectory: a case takes these first (20 days ago)."""
 
 
 def step_body(path: str, occurred_days_ago: int = 10, **extra: Any) -> dict[str, Any]:

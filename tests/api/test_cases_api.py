@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.api.payloads import STEP_BODIES, case_body, day, step_body
+from tests.api.payloads import NEEDS_FIRST, STEP_BODIES, case_body, day, step_body
 from tests.conftest import Api
 
 
@@ -33,16 +33,20 @@ def test_a_ziekmelding_opens_a_case(admin: Api, employer_id: str) -> None:
 
 @pytest.mark.parametrize("path", sorted(STEP_BODIES))
 def test_every_case_command_records_its_event(admin: Api, case_id: str, path: str) -> None:
+    first = NEEDS_FIRST.get(path, ())
+    for needed in first:
+        assert admin.post(f"/v1/cases/{case_id}/{needed}", step_body(needed, 20)).status_code == 201
     answer = admin.post(f"/v1/cases/{case_id}/{path}", step_body(path))
     assert answer.status_code == 201, answer.text
     event = answer.json()
     assert event["type"] == path.replace("-", "_")
-    assert event["version"] == 2 and answer.headers["ETag"] == '"2"'
+    version = 2 + len(first)
+    assert event["version"] == version and answer.headers["ETag"] == f'"{version}"'
     assert event["occurred_on"] == day(10)
     assert event["data"]["note"] == "Geen medische gegevens"
     stored = admin.get(f"/v1/cases/{case_id}/events").json()["items"]
     assert stored[-1] == {k: v for k, v in event.items() if k != "position"}
-    assert stored[-1]["prev_hash"] == stored[0]["hash"]
+    assert stored[-1]["prev_hash"] == stored[-2]["hash"]
 
 
 def test_a_relapse_within_28_days_continues_the_case(admin: Api, case_id: str) -> None:
