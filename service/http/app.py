@@ -15,6 +15,7 @@ from service.http.views import (
     feed,
     operations,
     proof,
+    trajectories,
     worklist,
 )
 from service.http.views import (
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None)
         worklist.blp,
         bureau_settings.blp,
         proof.blp,
+        trajectories.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
