@@ -2,7 +2,8 @@
 
 Every name here is made up. Dates are relative to today, so the demo always
 shows a fresh sick report, a case in the plan-van-aanpak phase, one nearing
-the 42nd-week report, one in spoor 2, a recovered one and a closed one.
+the 42nd-week report, one in spoor 2 with the coach's trajectory, a recovered
+one and a closed one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,77 @@ def _ago(days: int) -> date:
 PLAN = {"casemanager": "C. Manager", "goal": "Terug naar eigen of passend werk"}
 ANALYSE = {"bedrijfsarts": "Dr. F. Ictief"}
 
+SPOOR_2_TRAJECTORY: list[tuple[str, int, dict[str, Any]]] = [
+    (
+        "traject_start",
+        40,
+        {
+            "track": 2,
+            "provider": "Re-integratie Voorbeeld",
+            "coach": "E. Coach",
+            "plan": {
+                "goal": "Passend werk bij een andere werkgever, 24 uur per week",
+                "search_directions": ["Logistieke planning", "Klantenservice"],
+                "hours_per_week": 24,
+            },
+        },
+    ),
+    (
+        "traject_rapportage",
+        39,
+        {"kind": "start", "summary": "Plan besproken met werkgever en werknemer"},
+    ),
+    (
+        "traject_activiteit",
+        38,
+        {"kind": "coachgesprek", "hours": 1.5, "outcome": "Wensen en mogelijkheden in kaart"},
+    ),
+    (
+        "weerstand",
+        38,
+        {
+            "signal": "angst_ontslag",
+            "approach": "Uitgelegd dat spoor 2 geen ontslag is; werkgever bevestigt het",
+        },
+    ),
+    (
+        "traject_activiteit",
+        31,
+        {"kind": "assessment", "hours": 3, "outcome": "Geschikt voor planning en klantcontact"},
+    ),
+    (
+        "traject_activiteit",
+        24,
+        {
+            "kind": "sollicitatie",
+            "employer_name": "Logistiek Noord (fictief)",
+            "position": "Planner",
+            "outcome": "Uitgenodigd voor gesprek",
+        },
+    ),
+    (
+        "traject_activiteit",
+        17,
+        {"kind": "netwerkgesprek", "hours": 1, "outcome": "Twee contacten bij vervoerders"},
+    ),
+    (
+        "traject_activiteit",
+        10,
+        {
+            "kind": "vacature",
+            "employer_name": "Servicepunt Oost (fictief)",
+            "position": "Klantenservice",
+            "outcome": "Gesprek gepland",
+        },
+    ),
+    (
+        "traject_rapportage",
+        3,
+        {"kind": "voortgang", "summary": "Twee sollicitaties lopen; werknemer gemotiveerd"},
+    ),
+]
+"""Dana Demo's spoor-2 trajectory, as a coach records one (every name fictional)."""
+
 CASES: list[tuple[int, str, int, list[tuple[str, int, dict[str, Any]]]]] = [
     # (employer index, fictional employee, first sick day ago, [(step, days ago, fields)])
     (0, "Anna Voorbeeld", 10, []),
@@ -44,6 +116,7 @@ CASES: list[tuple[int, str, int, list[tuple[str, int, dict[str, Any]]]]] = [
         ("ziekmelding_uwv", 105, {}),
         ("eerstejaarsevaluatie", 60, {"conclusion": "Spoor 1 sluit", "spoor_2_needed": True}),
         ("spoor_2_start", 40, {"provider": "Re-integratie Voorbeeld", "coach": "E. Coach"}),
+        *SPOOR_2_TRAJECTORY,
     ]),
     (0, "Eva Fictief", 30, [("herstelmelding", 3, {"percentage": 100})]),
     (1, "Frank Verzonnen", 120, [
