@@ -29,6 +29,7 @@ from domain.facts import Correction, Fact, closing_of, in_legal_order, legal_dat
 from domain.hashchain import GENESIS_HASH, chained_record, hash_record
 from domain.steps.catalogue import CORRECTIE, STEPS, ZIEKMELDING, step_of
 from domain.steps.step import Proposed, Step
+from domain.trajectories import trajectories
 
 
 class Case(Aggregate):
@@ -185,7 +186,11 @@ class Case(Aggregate):
 
     @property
     def track(self) -> int:
-        """Spoor 2 once started, spoor 1 before (Werkwijzer Poortwachter)."""
+        """The latest trajectory's spoor (2 or 3), else spoor 2 once started, else spoor 1
+        (Werkwijzer Poortwachter; art. 82 WIA for spoor 3)."""
+        found = trajectories(self.facts)
+        if found:
+            return found[-1].track
         return 2 if self.facts_of("spoor_2_start") else 1
 
     def sick_days(self, on: date) -> int:

@@ -54,6 +54,10 @@ class Trajectory:
     def ended_on(self) -> date | None:
         return self.end.occurred_on if self.end else None
 
+    def runs_on(self, day: date) -> bool:
+        """Started on or before ``day`` and not ended before it (the end day still counts)."""
+        return self.started_on <= day and (self.end is None or day <= self.end.occurred_on)
+
     def interrupted_on(self, day: date) -> Fact | None:
         """The interruption in force on ``day``: until its ``until``, or, without one,
         until the next activity or report after it."""

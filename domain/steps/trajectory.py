@@ -16,7 +16,6 @@ stand after it, so no date can move to where recording it would be refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -33,6 +32,7 @@ from domain.steps.vocabulary import (
     TrajectReportKind,
     WiaOutcome,
 )
+from domain.trajectories import Trajectory, trajectories
 
 IN_A_TRAJECTORY = ("traject_activiteit", "weerstand", "traject_rapportage", "traject_onderbreking")
 """The steps that lie within a running trajectory (besides its start and end)."""
@@ -42,36 +42,9 @@ MAX_HOURS = 40
 SOURCE_WORK = "Werkwijzer Poortwachter; art. 7:658a BW (spoor 2); art. 82 WIA (spoor 3)"
 
 
-@dataclass(frozen=True)
-class Span:
-    """One trajectory: the n-th traject-start, and the n-th traject-einde if it came."""
-
-    n: int
-    start: Fact
-    end: Fact | None
-
-    @property
-    def track(self) -> int:
-        return int(self.start.data.get("track", 2))
-
-    def runs_on(self, day: Any) -> bool:
-        """Started on or before ``day`` and not ended before it (the end day still counts)."""
-        return self.start.occurred_on <= day and (self.end is None or day <= self.end.occurred_on)
-
-
-def spans(facts: list[Fact]) -> list[Span]:
-    """The case's trajectories, in the order they started."""
-    starts = in_legal_order(facts, "traject_start")
-    ends = in_legal_order(facts, "traject_einde")
-    return [
-        Span(n, start, ends[n - 1] if n - 1 < len(ends) else None)
-        for n, start in enumerate(starts, start=1)
-    ]
-
-
-def span_of(facts: list[Fact], fact: Fact) -> Span | None:
+def span_of(facts: list[Fact], fact: Fact) -> Trajectory | None:
     """The trajectory a fact belongs to: the one it starts or ends, or the one running then."""
-    found = spans(facts)
+    found = trajectories(facts)
     for span in found:
         if fact.event_id in (span.start.event_id, span.end.event_id if span.end else None):
             return span
@@ -127,7 +100,7 @@ def _disorder(facts: list[Fact]) -> tuple[Fact, str, str] | None:
     for i, end in enumerate(ends):
         if i >= len(starts) or end.occurred_on < starts[i].occurred_on:
             return end, "outside", f"no trajectory runs on {end.occurred_on} to end"
-    found = spans(facts)
+    found = trajectories(facts)
     for fact in in_legal_order(facts, *IN_A_TRAJECTORY):
         if not any(span.runs_on(fact.occurred_on) for span in found):
             return (
@@ -206,7 +179,7 @@ def _traject_start(
     plan = fact.data.get("plan") or {}
     directions = "; ".join(plan.get("search_directions") or []) or "geen"
     span = span_of(facts, fact)
-    n = f" (traject {span.n})" if span is not None and span.n > 1 else ""
+    n = f" (traject {span.number})" if span is not None and span.number > 1 else ""
     spoor = f"Spoor-{fact.data.get('track')}-traject"
     return (
         f"{spoor}{n} gestart {when} bij {shown['provider']}, coach {shown['coach']}: doel "

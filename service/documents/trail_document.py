@@ -13,6 +13,8 @@ from typing import Any
 from fpdf import FPDF
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from service.documents.pdf import heading, latin, table
+
 STATUS_NAMES = {
     "open": "open",
     "overdue": "te laat, nog niet gedaan",
@@ -61,10 +63,10 @@ def pdf(values: dict[str, Any]) -> bytes:
     document.add_page()
     document.set_title(f"Audit trail {case['employee']['name']}")
     document.set_font("helvetica", "B", 15)
-    document.cell(0, 9, _latin("Audit trail re-integratiedossier"), new_x="LMARGIN", new_y="NEXT")
+    document.cell(0, 9, latin("Audit trail re-integratiedossier"), new_x="LMARGIN", new_y="NEXT")
     document.set_font("helvetica", "", 9)
     document.cell(
-        0, 5, _latin(f"Wet verbetering poortwachter - stand van zaken {values['as_of_label']}"),
+        0, 5, latin(f"Wet verbetering poortwachter - stand van zaken {values['as_of_label']}"),
         new_x="LMARGIN", new_y="NEXT",
     )  # fmt: skip
     document.ln(3)
@@ -79,13 +81,13 @@ def pdf(values: dict[str, Any]) -> bytes:
     ]
     for label, value in header:
         document.set_font("helvetica", "B", 9)
-        document.cell(40, 5, _latin(label))
+        document.cell(40, 5, latin(label))
         document.set_font("helvetica", "", 9)
-        document.cell(0, 5, _latin(str(value)), new_x="LMARGIN", new_y="NEXT")
+        document.cell(0, 5, latin(str(value)), new_x="LMARGIN", new_y="NEXT")
     for reason in obligations["risk_reasons"]:
-        document.multi_cell(0, 4.5, _latin(f"- {reason}"), new_x="LMARGIN", new_y="NEXT")
+        document.multi_cell(0, 4.5, latin(f"- {reason}"), new_x="LMARGIN", new_y="NEXT")
 
-    _heading(document, "Verplichtingen")
+    heading(document, "Verplichtingen")
     rows = [
         (
             o["label"] + (f" {o['occurrence']}" if o["occurrence"] else ""),
@@ -96,10 +98,10 @@ def pdf(values: dict[str, Any]) -> bytes:
         )
         for o in obligations["obligations"]
     ]
-    _table(document, ("Verplichting", "Uiterlijk", "Status", "Gedaan op", "Vastgelegd"), rows)
+    table(document, ("Verplichting", "Uiterlijk", "Status", "Gedaan op", "Vastgelegd"), rows)
 
-    _heading(document, "Tijdlijn")
-    _table(
+    heading(document, "Tijdlijn")
+    table(
         document,
         ("Datum", "Gebeurtenis en hash", "Vastgelegd"),
         [(e["occurred_on"], _told(e), e["recorded_at"][:10]) for e in values["trail"]["entries"]],
@@ -107,44 +109,19 @@ def pdf(values: dict[str, Any]) -> bytes:
     )
 
     verification = values["verification"]
-    _heading(document, "Verificatie")
+    heading(document, "Verificatie")
     document.set_font("helvetica", "B", 9)
     verdict = (
         f"Hashketen intact: {verification['events_checked']} gebeurtenissen gecontroleerd."
         if verification["valid"]
         else "Hashketen NIET intact: " + " ".join(verification["problems"])
     )
-    document.multi_cell(0, 5, _latin(verdict), new_x="LMARGIN", new_y="NEXT")
+    document.multi_cell(0, 5, latin(verdict), new_x="LMARGIN", new_y="NEXT")
     document.set_font("courier", "", 7)
     document.multi_cell(
         0, 4, f"Laatste hash: {verification['head_hash']}", new_x="LMARGIN", new_y="NEXT"
     )
     return bytes(document.output())
-
-
-def _heading(document: FPDF, text: str) -> None:
-    document.ln(4)
-    document.set_font("helvetica", "B", 12)
-    document.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
-    document.set_font("helvetica", "", 8)
-
-
-def _table(
-    document: FPDF,
-    head: tuple[str, ...],
-    rows: list[tuple[str, ...]],
-    widths: tuple[int, ...] | None = None,
-) -> None:
-    with document.table(col_widths=widths, text_align="LEFT", line_height=4) as table:
-        table.row([_latin(h) for h in head])
-        for row in rows:
-            table.row([_latin(str(cell)) for cell in row])
-
-
-def _latin(text: str) -> str:
-    """The PDF's core fonts are Latin-1: anything else is shown as '?', never an error."""
-    dashes = str.maketrans({"\u2013": "-", "\u2014": "-"})
-    return text.translate(dashes).encode("latin-1", "replace").decode("latin-1")
 
 
 def _told(entry: dict[str, Any]) -> str:

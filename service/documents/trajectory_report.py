@@ -22,6 +22,7 @@ from domain.facts import Fact
 from domain.hashchain import format_instant
 from domain.steps.catalogue import step_of
 from domain.trajectories import Trajectory
+from service.documents.pdf import heading, latin, table
 
 STATUS = {"running": "loopt", "interrupted": "onderbroken", "ended": "beëindigd"}
 MONTHS = (
@@ -225,16 +226,16 @@ def pdf(values: dict[str, Any]) -> bytes:
     document = FPDF(format="A4")
     document.set_auto_page_break(auto=True, margin=15)
     document.add_page()
-    document.set_title(_latin(f"{values['title']} {r['employee']['name']}"))
+    document.set_title(latin(f"{values['title']} {r['employee']['name']}"))
     document.set_font("helvetica", "B", 15)
-    document.cell(0, 9, _latin(values["title"]), new_x="LMARGIN", new_y="NEXT")
+    document.cell(0, 9, latin(values["title"]), new_x="LMARGIN", new_y="NEXT")
     document.set_font("helvetica", "", 9)
     subtitle = f"Re-integratietraject nr. {r['number']} - stand van zaken {values['as_of_label']}"
-    document.cell(0, 5, _latin(subtitle), new_x="LMARGIN", new_y="NEXT")
+    document.cell(0, 5, latin(subtitle), new_x="LMARGIN", new_y="NEXT")
     document.ln(3)
     _pairs(document, _header(values))
 
-    _heading(document, "Plan")
+    heading(document, "Plan")
     plan = r["plan"]
     _pairs(
         document,
@@ -245,15 +246,15 @@ def pdf(values: dict[str, Any]) -> bytes:
         ],
     )
 
-    _heading(document, "Activiteiten per week")
+    heading(document, "Activiteiten per week")
     if values["weeks"]:
         _activities(document, values["weeks"])
     else:
         _text(document, "Nog geen activiteiten vastgelegd.")
 
-    _heading(document, "Aantallen per soort")
+    heading(document, "Aantallen per soort")
     if r["counts"]:
-        _table(
+        table(
             document,
             ("Soort", "Aantal"),
             [(r["count_labels"][k], str(n)) for k, n in r["counts"].items()],
@@ -263,9 +264,9 @@ def pdf(values: dict[str, Any]) -> bytes:
     else:
         _text(document, "Geen.")
 
-    _heading(document, "Weerstand")
+    heading(document, "Weerstand")
     if r["resistance"]:
-        _table(
+        table(
             document,
             ("Datum", "Signaal", "Aanpak"),
             [
@@ -277,9 +278,9 @@ def pdf(values: dict[str, Any]) -> bytes:
     else:
         _text(document, "Geen signalen van weerstand vastgelegd.")
 
-    _heading(document, "Onderbrekingen")
+    heading(document, "Onderbrekingen")
     if r["interruptions"]:
-        _table(
+        table(
             document,
             ("Vanaf", "Tot", "Reden"),
             [
@@ -291,9 +292,9 @@ def pdf(values: dict[str, Any]) -> bytes:
     else:
         _text(document, "Geen onderbrekingen.")
 
-    _heading(document, "Rapportages")
+    heading(document, "Rapportages")
     if r["reports"]:
-        _table(
+        table(
             document,
             ("Datum", "Soort", "Samenvatting"),
             [(d(x["occurred_on"]), x["kind_label"], x["summary"] or "") for x in r["reports"]],
@@ -307,7 +308,7 @@ def pdf(values: dict[str, Any]) -> bytes:
         document.add_page()
     else:
         document.ln(6)
-    document.multi_cell(0, 4, _latin(footer(values)), align="L", new_x="LMARGIN", new_y="NEXT")
+    document.multi_cell(0, 4, latin(footer(values)), align="L", new_x="LMARGIN", new_y="NEXT")
     return bytes(document.output())
 
 
@@ -315,17 +316,17 @@ def _activities(document: FPDF, weeks: list[dict[str, Any]]) -> None:
     """One table: a shaded row per week, a row per activity, a row per stretch without any."""
     d = dutch_date
     with document.table(col_widths=(30, 34, 16, 46, 54), text_align="LEFT", line_height=4) as table:
-        table.row([_latin(h) for h in ("Datum", "Activiteit", "Uren", "Werkgever / functie",
+        table.row([latin(h) for h in ("Datum", "Activiteit", "Uren", "Werkgever / functie",
                                         "Uitkomst")])  # fmt: skip
         for week in weeks:
             if "gap" in week:
                 document.set_font("helvetica", "I", 8)
-                table.row().cell(_latin(f"Geen activiteiten in {week['gap']}"), colspan=5)
+                table.row().cell(latin(f"Geen activiteiten in {week['gap']}"), colspan=5)
                 document.set_font("helvetica", "", 8)
                 continue
             document.set_font("helvetica", "B", 8)
             span = f"Week {week['week']}   {d(week['from'])} t/m {d(week['until'])}"
-            table.row(style=_WEEK).cell(_latin(span), colspan=5)
+            table.row(style=_WEEK).cell(latin(span), colspan=5)
             document.set_font("helvetica", "", 8)
             for a in week["activities"]:
                 cells = (
@@ -335,7 +336,7 @@ def _activities(document: FPDF, weeks: list[dict[str, Any]]) -> None:
                     _where(a),
                     (a["outcome"] or "") + f"\n{a['hash'][:16]}",
                 )
-                table.row([_latin(c) for c in cells])
+                table.row([latin(c) for c in cells])
 
 
 def _header(values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -372,40 +373,12 @@ def _where(activity: dict[str, Any]) -> str:
 def _pairs(document: FPDF, rows: list[tuple[str, str]]) -> None:
     for label, value in rows:
         document.set_font("helvetica", "B", 9)
-        document.cell(42, 5, _latin(label))
+        document.cell(42, 5, latin(label))
         document.set_font("helvetica", "", 9)
-        document.multi_cell(0, 5, _latin(str(value)), new_x="LMARGIN", new_y="NEXT")
-
-
-def _heading(document: FPDF, text: str) -> None:
-    document.ln(4)
-    document.set_font("helvetica", "B", 12)
-    document.cell(0, 7, _latin(text), new_x="LMARGIN", new_y="NEXT")
-    document.set_font("helvetica", "", 8)
+        document.multi_cell(0, 5, latin(str(value)), new_x="LMARGIN", new_y="NEXT")
 
 
 def _text(document: FPDF, text: str) -> None:
     document.set_font("helvetica", "I", 9)
-    document.multi_cell(0, 5, _latin(text), new_x="LMARGIN", new_y="NEXT")
+    document.multi_cell(0, 5, latin(text), new_x="LMARGIN", new_y="NEXT")
     document.set_font("helvetica", "", 8)
-
-
-def _table(
-    document: FPDF,
-    head: tuple[str, ...],
-    rows: list[tuple[str, ...]],
-    widths: tuple[int, ...] | None = None,
-    width: float | None = None,
-) -> None:
-    with document.table(
-        col_widths=widths, width=width, align="LEFT", text_align="LEFT", line_height=4
-    ) as table:
-        table.row([_latin(h) for h in head])
-        for row in rows:
-            table.row([_latin(str(cell)) for cell in row])
-
-
-def _latin(text: str) -> str:
-    """The PDF's core fonts are Latin-1 (ë fits): anything else is shown as '?'."""
-    dashes = str.maketrans({"\u2013": "-", "\u2014": "-"})
-    return text.translate(dashes).encode("latin-1", "replace").decode("latin-1")

@@ -81,6 +81,16 @@ class Blueprint(SmorestBlueprint):
 
 PROBLEM_JSON = "application/problem+json"
 
+DOCUMENT_ALTERNATIVES = {
+    200: {
+        "content": {
+            "text/html": {"schema": {"type": "string"}},
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        }
+    }
+}
+"""A document's 200 besides JSON: a page to print, and a PDF (chosen by Accept)."""
+
 
 class Api(SmorestApi):
     """The OpenAPI document says what errors really are: RFC 9457 problems, 4xx and 5xx."""

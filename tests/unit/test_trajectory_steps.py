@@ -15,7 +15,8 @@ from domain.access import Actor
 from domain.case import Case
 from domain.errors import DomainError
 from domain.steps.catalogue import step_of
-from domain.steps.trajectory import span_of, spans
+from domain.steps.trajectory import span_of
+from domain.trajectories import trajectories
 
 BY = Actor("key-1", "casemanager")
 TODAY = date.today()
@@ -73,7 +74,8 @@ def test_one_trajectory_runs_at_a_time() -> None:
     case.traject_einde(on=on(150), by=BY, reason="geen_resultaat")
     refused(lambda: start(case, 149), "track")  # the first ends only on day 150
     start(case, 150)  # on its end day
-    assert [(s.n, s.start.occurred_on, s.end) for s in spans(case.facts)][1] == (2, on(150), None)
+    found = [(t.number, t.start.occurred_on, t.end) for t in trajectories(case.facts)]
+    assert found[1] == (2, on(150), None)
     assert "(traject 2)" in sentence(case)
 
 
@@ -184,7 +186,7 @@ def test_each_sentence_names_its_date_in_plain_dutch() -> None:
     assert sentence(case) == (
         f"Spoor-2-traject (gestart op {on(100)}) beëindigd op {on(105)}: plaatsing in passend werk."
     )
-    assert span_of(case.facts, case.facts[-1]).n == 1  # type: ignore[union-attr]
+    assert span_of(case.facts, case.facts[-1]).number == 1  # type: ignore[union-attr]
 
 
 def test_a_correctie_obeys_the_trajectory_rules() -> None:

@@ -26,6 +26,7 @@ from service.documents import trail_document
 from service.http import auth, read_models
 from service.http.case_file import case_file, with_names
 from service.http.conventions import (
+    DOCUMENT_ALTERNATIVES,
     Blueprint,
     answer,
     answer_as,
@@ -175,16 +176,7 @@ def get_obligations(args: dict[str, Any], case_id: str) -> Response:
     description="The trail as JSON; with Accept: text/html a page to print, with "
     "Accept: application/pdf a PDF (Content-Disposition: inline).",
 )
-@blp.doc(
-    responses={
-        200: {
-            "content": {
-                "text/html": {"schema": {"type": "string"}},
-                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-            }
-        }
-    }
-)
+@blp.doc(responses=DOCUMENT_ALTERNATIVES)
 def get_audit_trail(args: dict[str, Any], case_id: str) -> Response:
     """Every event of the case, oldest first, in plain Dutch, with its hash.
 

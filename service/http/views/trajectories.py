@@ -12,7 +12,7 @@ from domain.trajectories import trajectories
 from service.application.errors import NotFound
 from service.documents import trajectory_report
 from service.http import auth
-from service.http.conventions import Blueprint, answer_as
+from service.http.conventions import DOCUMENT_ALTERNATIVES, Blueprint, answer_as
 from service.http.schemas import AsOfArgs, TrajectoryReportOut
 
 blp = Blueprint(
@@ -34,16 +34,7 @@ REPORT_FORMATS = ["application/json", "text/html", "application/pdf"]
     description="The report as JSON; with Accept: text/html a page to print, with "
     "Accept: application/pdf a PDF (Content-Disposition: inline).",
 )
-@blp.doc(
-    responses={
-        200: {
-            "content": {
-                "text/html": {"schema": {"type": "string"}},
-                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-            }
-        }
-    }
-)
+@blp.doc(responses=DOCUMENT_ALTERNATIVES)
 def get_trajectory_report(args: dict[str, Any], case_id: str, n: int) -> Response:
     """The n-th trajectory of the case (1: the first traject-start), as its report shows it.
 
