@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fpdf import FPDF
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from service.documents.pdf import heading, latin, table
+from service.documents.pdf import font, heading, latin, new_document, table
 
 STATUS_NAMES = {
     "open": "open",
@@ -58,13 +57,13 @@ def html(values: dict[str, Any]) -> str:
 
 def pdf(values: dict[str, Any]) -> bytes:
     case, obligations = values["case"], values["obligations"]
-    document = FPDF(format="A4")
+    document = new_document()
     document.set_auto_page_break(auto=True, margin=15)
     document.add_page()
     document.set_title(f"Audit trail {case['employee']['name']}")
-    document.set_font("helvetica", "B", 15)
+    font(document, "B", 15)
     document.cell(0, 9, latin("Audit trail re-integratiedossier"), new_x="LMARGIN", new_y="NEXT")
-    document.set_font("helvetica", "", 9)
+    font(document, "", 9)
     document.cell(
         0, 5, latin(f"Wet verbetering poortwachter - stand van zaken {values['as_of_label']}"),
         new_x="LMARGIN", new_y="NEXT",
@@ -80,9 +79,9 @@ def pdf(values: dict[str, Any]) -> bytes:
         ("Zaaknummer", case["case_id"]),
     ]
     for label, value in header:
-        document.set_font("helvetica", "B", 9)
+        font(document, "B", 9)
         document.cell(40, 5, latin(label))
-        document.set_font("helvetica", "", 9)
+        font(document, "", 9)
         document.cell(0, 5, latin(str(value)), new_x="LMARGIN", new_y="NEXT")
     for reason in obligations["risk_reasons"]:
         document.multi_cell(0, 4.5, latin(f"- {reason}"), new_x="LMARGIN", new_y="NEXT")
@@ -110,14 +109,14 @@ def pdf(values: dict[str, Any]) -> bytes:
 
     verification = values["verification"]
     heading(document, "Verificatie")
-    document.set_font("helvetica", "B", 9)
+    font(document, "B", 9)
     verdict = (
         f"Hashketen intact: {verification['events_checked']} gebeurtenissen gecontroleerd."
         if verification["valid"]
         else "Hashketen NIET intact: " + " ".join(verification["problems"])
     )
     document.multi_cell(0, 5, latin(verdict), new_x="LMARGIN", new_y="NEXT")
-    document.set_font("courier", "", 7)
+    font(document, "", 7, "mono")
     document.multi_cell(
         0, 4, f"Laatste hash: {verification['head_hash']}", new_x="LMARGIN", new_y="NEXT"
     )

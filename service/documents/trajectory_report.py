@@ -22,7 +22,7 @@ from domain.facts import Fact
 from domain.hashchain import format_instant
 from domain.steps.catalogue import step_of
 from domain.trajectories import Trajectory
-from service.documents.pdf import heading, latin, table
+from service.documents.pdf import font, heading, latin, new_document, table
 
 STATUS = {"running": "loopt", "interrupted": "onderbroken", "ended": "beëindigd"}
 MONTHS = (
@@ -223,13 +223,13 @@ def html(values: dict[str, Any]) -> str:
 
 def pdf(values: dict[str, Any]) -> bytes:
     r, d = values["r"], dutch_date
-    document = FPDF(format="A4")
+    document = new_document()
     document.set_auto_page_break(auto=True, margin=15)
     document.add_page()
     document.set_title(latin(f"{values['title']} {r['employee']['name']}"))
-    document.set_font("helvetica", "B", 15)
+    font(document, "B", 15)
     document.cell(0, 9, latin(values["title"]), new_x="LMARGIN", new_y="NEXT")
-    document.set_font("helvetica", "", 9)
+    font(document, "", 9)
     subtitle = f"Re-integratietraject nr. {r['number']} - stand van zaken {values['as_of_label']}"
     document.cell(0, 5, latin(subtitle), new_x="LMARGIN", new_y="NEXT")
     document.ln(3)
@@ -303,7 +303,7 @@ def pdf(values: dict[str, Any]) -> bytes:
     else:
         _text(document, "Nog geen rapportages.")
 
-    document.set_font("helvetica", "", 7.5)
+    font(document, "", 7.5)
     if document.will_page_break(6 + 3 * 4):  # the footer is never split over two pages
         document.add_page()
     else:
@@ -320,14 +320,14 @@ def _activities(document: FPDF, weeks: list[dict[str, Any]]) -> None:
                                         "Uitkomst")])  # fmt: skip
         for week in weeks:
             if "gap" in week:
-                document.set_font("helvetica", "I", 8)
+                font(document, "I", 8)
                 table.row().cell(latin(f"Geen activiteiten in {week['gap']}"), colspan=5)
-                document.set_font("helvetica", "", 8)
+                font(document, "", 8)
                 continue
-            document.set_font("helvetica", "B", 8)
+            font(document, "B", 8)
             span = f"Week {week['week']}   {d(week['from'])} t/m {d(week['until'])}"
             table.row(style=_WEEK).cell(latin(span), colspan=5)
-            document.set_font("helvetica", "", 8)
+            font(document, "", 8)
             for a in week["activities"]:
                 cells = (
                     d(a["occurred_on"]),
@@ -372,13 +372,13 @@ def _where(activity: dict[str, Any]) -> str:
 
 def _pairs(document: FPDF, rows: list[tuple[str, str]]) -> None:
     for label, value in rows:
-        document.set_font("helvetica", "B", 9)
+        font(document, "B", 9)
         document.cell(42, 5, latin(label))
-        document.set_font("helvetica", "", 9)
+        font(document, "", 9)
         document.multi_cell(0, 5, latin(str(value)), new_x="LMARGIN", new_y="NEXT")
 
 
 def _text(document: FPDF, text: str) -> None:
-    document.set_font("helvetica", "I", 9)
+    font(document, "I", 9)
     document.multi_cell(0, 5, latin(text), new_x="LMARGIN", new_y="NEXT")
-    document.set_font("helvetica", "", 8)
+    font(document, "", 8)
