@@ -13,7 +13,7 @@ from domain.employer import Regime
 from domain.facts import Fact, legal_date
 from domain.obligations import Obligation, Schedule, schedule
 from domain.policy import Policy
-from domain.reintegration import ReintegrationResult, reintegration_result
+from domain.reintegration import ReintegrationResult
 from domain.risk import HIGH, LEVELS, MEDIUM, Risk, loonsanctie_risk, standing
 from domain.trajectories import ACTIVITY_HIGH_DAYS, ACTIVITY_MEDIUM_DAYS
 
@@ -38,7 +38,7 @@ def assess(
 
 def _judge(plan: Schedule, facts: list[Fact], today: date) -> Assessment:
     obligations = plan.on(today)
-    result = reintegration_result(facts)
+    result = plan.reintegration
     return Assessment(
         judged_on=today,
         obligations=obligations,
@@ -76,7 +76,7 @@ def risk_outlook(
     on those days alone finds when it rises.
     """
     plan = schedule(facts, policy, regime)
-    result = reintegration_result(facts)
+    result = plan.reintegration
     reasons = standing(facts)
     start = max(legal_date(f.recorded_at) for f in facts)
     horizon = max(start, plan.einde_wachttijd) + timedelta(days=1)

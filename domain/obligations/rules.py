@@ -40,6 +40,7 @@ from domain.obligations.riv import RivRules
 from domain.obligations.spoor2 import Spoor2Rules
 from domain.obligations.trajectory import SPOOR_3_CODES, TrajectoryRules
 from domain.policy import Policy
+from domain.reintegration import ReintegrationResult, reintegration_result
 
 EVALUATION_DAYS = 42
 """Evaluations every 6 weeks (Regeling procesgang art. 5), counted in sick days."""
@@ -64,6 +65,10 @@ class Schedule:
     periods: list[SickPeriod] = field(default_factory=list)
     """The sick periods, for terms counted in sick days (samentelregel)."""
     recorded_late_facts: list[Fact] = field(default_factory=list)
+    reintegration: ReintegrationResult = field(
+        default_factory=lambda: ReintegrationResult(None, False, None, ())
+    )
+    """The 65 % result the facts show (spoor 2 is waived by a satisfactory one)."""
 
     def on(self, today: date) -> list[Obligation]:
         """Every obligation as judged on ``today``, soonest due first.
@@ -161,6 +166,7 @@ class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules, TrajectoryRules):
         born = facts[0].data.get("employee", {}).get("date_of_birth")
         self.date_of_birth = date.fromisoformat(born) if born else None
         self.einde_wachttijd = self._end_of_waiting_period()
+        self.reintegration = reintegration_result(facts)
         aow = self.aow
         self.evaluations_until = min(
             self.einde_wachttijd, aow - timedelta(days=1) if aow else self.einde_wachttijd
@@ -197,6 +203,7 @@ class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules, TrajectoryRules):
             evaluations_until=self.evaluations_until,
             periods=self.periods,
             recorded_late_facts=[f for f in self.facts if self._recorded_late(f)],
+            reintegration=self.reintegration,
         )
 
     # --- the rules ---------------------------------------------------------------

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from domain.aow import aow_date
 from domain.facts import Fact, in_legal_order
 from domain.obligations.kinds import NOT_APPLICABLE, PENDING, WAIVED, Obligation
-from domain.reintegration import reintegration_result
 
 SPOOR_2_WEEK = 58
 SPOOR_2_AFTER_ADVICE_DAYS = 42
@@ -53,9 +52,8 @@ class Spoor2Rules:
         start = self._first("spoor_2_start")
         if start is not None:
             return self._single("spoor_2", due, start)
-        working = self._all("werkhervatting") or self._all("plaatsing")
-        result = reintegration_result(self.facts) if working else None
-        if result is not None and result.satisfactory:
+        result = self.reintegration
+        if result.satisfactory:
             return Obligation(
                 "spoor_2",
                 due,

@@ -28,6 +28,32 @@ def chromium() -> str:
     return found
 
 
+def screenshot(page: str, name: str, tmp_path: Path) -> None:
+    """The page as headless Chromium draws it, to tests/artifacts/<name>.png, to look at."""
+    source = tmp_path / f"{name}.html"
+    source.write_text(page, encoding="utf-8")
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"{name}.png"
+    shot.unlink(missing_ok=True)
+    subprocess.run(
+        [
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1240,1754",
+            f"--screenshot={shot}",
+            source.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
+
+
 @pytest.fixture
 def documented_case(admin: Api, employer_id: str) -> str:
     case_id = admin.post("/v1/cases", case_body(employer_id, 90)).json()["case_id"]
@@ -67,29 +93,7 @@ def test_the_html_trail_is_a_printable_document(
     ):
         assert text in page, text
 
-    browser = chromium()
-    source = tmp_path / "trail.html"
-    source.write_text(page, encoding="utf-8")
-    ARTIFACTS.mkdir(exist_ok=True)
-    screenshot = ARTIFACTS / f"audit-trail-{store}.png"
-    screenshot.unlink(missing_ok=True)
-    subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--window-size=1240,1754",
-            f"--screenshot={screenshot}",
-            source.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert screenshot.stat().st_size > 20_000  # a rendered page, not a blank one
+    screenshot(page, f"audit-trail-{store}", tmp_path)
 
 
 def test_the_pdf_trail_shows_the_case_header_on_its_first_page(

@@ -6,7 +6,6 @@ land in tests/artifacts/ for CI to keep.
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 
 from service.documents.trajectory_report import dutch_date
 from tests.api.payloads import TODAY, day, step_body
-from tests.api.test_trail_documents_api import ARTIFACTS, chromium
+from tests.api.test_trail_documents_api import ARTIFACTS, screenshot
 from tests.conftest import Api, key_of_another_employer
 
 START_AGO = 70
@@ -176,29 +175,7 @@ def test_the_html_report_is_a_printable_document(
     ):
         assert text in page, text
 
-    browser = chromium()
-    source = tmp_path / "report.html"
-    source.write_text(page, encoding="utf-8")
-    ARTIFACTS.mkdir(exist_ok=True)
-    screenshot = ARTIFACTS / f"trajectory-report-{store}.png"
-    screenshot.unlink(missing_ok=True)
-    subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--window-size=1240,1754",
-            f"--screenshot={screenshot}",
-            source.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert screenshot.stat().st_size > 20_000  # a rendered page, not a blank one
+    screenshot(page, f"trajectory-report-{store}", tmp_path)
 
 
 def test_the_pdf_report_shows_the_header_and_plan_on_its_first_page(

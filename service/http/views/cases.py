@@ -271,13 +271,15 @@ def _record(
 
 
 def _checked_correctie(case_id: str, fields_: dict[str, Any]) -> dict[str, Any]:
-    """Replacement values pass the corrected step's own schema: a correctie is no back door."""
+    """Replacement values pass the corrected step's own schema: a correctie is no back door.
+
+    Which events may be corrected at all is the domain's rule (``Case.correctie``);
+    here only the values are typed, by the schema of the step they belong to.
+    """
     fields_["event_id"] = str(fields_["event_id"])
     target = auth.tenant().case(case_id, auth.actor()).find(fields_["event_id"])
-    if target is None:
-        raise DomainError("the event to correct is not part of this case", "event_id")
-    if target.type == "correctie":
-        raise DomainError("correct the original event, not its correctie", "event_id")
+    if target is None or target.type == "correctie":
+        return fields_  # the domain refuses it, naming event_id
     step = step_of(target)
     try:
         fields_["replacement"] = replacement_schema(step).load(fields_["replacement"] or {})
