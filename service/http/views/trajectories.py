@@ -13,7 +13,8 @@ from service.application.errors import NotFound
 from service.documents import trajectory_report
 from service.http import auth
 from service.http.conventions import DOCUMENT_ALTERNATIVES, Blueprint, answer_as
-from service.http.schemas import AsOfArgs, TrajectoryReportOut
+from service.http.report_schemas import TrajectoryReportOut
+from service.http.schemas import AsOfArgs
 
 blp = Blueprint(
     "trajectories",
