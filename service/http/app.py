@@ -10,6 +10,7 @@ from service.http import problems, security_headers
 from service.http.conventions import Api
 from service.http.views import (
     access,
+    api_docs,
     cases,
     employers,
     feed,
@@ -34,8 +35,6 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None)
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="v1/openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         MAX_CONTENT_LENGTH=settings.max_document_bytes + 64 * 1024,
         JSON_SORT_KEYS=False,
     )
@@ -70,6 +69,7 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.register_blueprint(operations.blp)
+    app.register_blueprint(api_docs.blp)
     problems.register(app)
     security_headers.register(app)
     return app

@@ -13,11 +13,11 @@ DOCUMENT_CSP = (
 )
 """The audit trail as HTML: inline styles only, nothing loaded, nothing run."""
 DOCS_CSP = (
-    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data:; "
-    "connect-src 'self'; frame-ancestors 'none'"
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
 )
-"""The interactive API documentation: its own script and styles, calls to this API only."""
+"""The interactive API documentation: scripts of this process only (no inline script);
+Swagger UI sets style attributes, hence inline styles; calls to this API only."""
 PUBLIC_PATHS = ("/v1/openapi.json", "/docs", "/healthz", "/metrics")
 """Answers without personal data; everything else may carry some."""
 
