@@ -22,37 +22,16 @@ from domain.facts import Fact
 from domain.hashchain import format_instant
 from domain.steps.catalogue import step_of
 from domain.trajectories import Trajectory
+from service.documents.dutch import dutch_date
 from service.documents.pdf import font, heading, latin, new_document, table
 
 STATUS = {"running": "loopt", "interrupted": "onderbroken", "ended": "beëindigd"}
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 _WEEK = FontFace(emphasis="BOLD", fill_color=(230, 237, 245))
 
 _templates = Environment(
     loader=PackageLoader("service.documents", "templates"), autoescape=select_autoescape(["html"])
 )
-
-
-def dutch_date(value: date | str | None) -> str:
-    """``3 maart 2026``; empty for no date."""
-    if value is None or value == "":
-        return ""
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _shown(fact: Fact) -> dict[str, str]:

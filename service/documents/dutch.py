@@ -1,0 +1,30 @@
+"""Dates and instants as a Dutch reader expects them on paper: ``25 november 2026, 10:15``.
+
+The API speaks ISO; documents are read by an arbeidsdeskundige, a judge or
+the employee, so they print Dutch month names and Dutch clock time (Europe/
+Amsterdam, summer time included), through Babel's CLDR data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+
+from domain.facts import LEGAL_TIMEZONE
+
+
+def dutch_date(value: date | str | None) -> str:
+    """``3 maart 2026``; empty for no date."""
+    if value is None or value == "":
+        return ""
+    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return format_date(day, "d MMMM y", locale="nl")
+
+
+def dutch_instant(value: datetime | str | None) -> str:
+    """``25 november 2026, 10:15`` in Dutch clock time; empty for no instant."""
+    if value is None or value == "":
+        return ""
+    instant = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return format_datetime(instant, "d MMMM y', 'HH:mm", tzinfo=LEGAL_TIMEZONE, locale="nl")
