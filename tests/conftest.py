@@ -29,6 +29,8 @@ from service.config import Settings
 from service.http.app import create_app
 from service.operations.projection_runner import ProjectionRunner
 
+pytest_plugins = ("tests.tsa",)  # the ``tsa`` fixture: a real local RFC 3161 TSA
+
 ADMIN_URL = os.environ.get(
     "SPOORLOG_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
