@@ -58,6 +58,8 @@ def request_token(url: str, digest: bytes, *, timeout: float = 5.0) -> bytes:
     if not url.startswith(("http://", "https://")):
         raise TimestampUnavailable(f"the TSA URL {url!r} is not http(s) (RFC 3161 §3.4)")
     nonce = secrets.randbits(64)
+    # rfc3161-client builds a request only from the data, hashing it itself; the imprint
+    # must be the digest we were given, hence asn1crypto for the request.
     query = tsp.TimeStampReq(
         {
             "version": "v1",
@@ -69,8 +71,6 @@ def request_token(url: str, digest: bytes, *, timeout: float = 5.0) -> bytes:
             "cert_req": True,
         }
     ).dump()
-    # rfc3161-client builds requests only from the data, hashing it itself; the imprint
-    # must be the digest we were given, hence asn1crypto for the request.
     request = urllib.request.Request(
         url, data=query, method="POST", headers={"Content-Type": "application/timestamp-query"}
     )
@@ -87,17 +87,12 @@ def request_token(url: str, digest: bytes, *, timeout: float = 5.0) -> bytes:
         raise TimestampUnavailable(
             f"the TSA at {url} answered no TimeStampResp: {error}"
         ) from error
-    if response.status != PKIStatus.GRANTED:
-        reason = "; ".join(response.status_string) or "no reason given"
-        raise TimestampUnavailable(
-            f"the TSA at {url} refused: status {PKIStatus(response.status).name} ({reason})"
-        )
+    try:
+        _require_granted_for(response, digest)
+    except TimestampInvalid as error:
+        raise TimestampUnavailable(f"the TSA at {url} gave no usable token: {error}") from error
     if response.tst_info.nonce != nonce:
         raise TimestampUnavailable(f"the TSA at {url} answered another request (nonce differs)")
-    try:
-        _require_imprint(response, digest)
-    except TimestampInvalid as error:
-        raise TimestampUnavailable(f"the TSA at {url} answered for {error}") from error
     return body
 
 
@@ -107,18 +102,17 @@ def verify_token(token: bytes, digest: bytes, tsa_certificate_pem: bytes) -> dat
     ``tsa_certificate_pem`` is the TSA's certificate followed by the certificates that
     issued it, up to a self-signed root: the same file an auditor gives ``openssl ts
     -verify -CAfile``. Checked: the token is a granted TimeStampResp, its imprint is
-    exactly this SHA-256 digest, it is signed by exactly this TSA certificate (ESSCertID,
-    RFC 5816), which has the critical timeStamping EKU (RFC 3161 §2.3) and chains to the
+    exactly this SHA-256 digest, its signer (RFC 5652 §5.3) is exactly this TSA
+    certificate, which has the critical timeStamping EKU (RFC 3161 §2.3) and chains to the
     root as of genTime, and the CMS signature holds. Raises `TimestampInvalid` naming the
     first thing that is wrong.
     """
     _require_sha256(digest)
     try:
         response = decode_timestamp_response(token)
-        info = response.tst_info
     except ValueError as error:
         raise TimestampInvalid(f"the token is malformed, not a TimeStampResp: {error}") from error
-    _require_imprint(response, digest)
+    _require_granted_for(response, digest)
     certificate, issuers = _tsa_certificates(tsa_certificate_pem)
     signers = {
         (signer.issuer, signer.serial_number) for signer in response.signed_data.signer_infos
@@ -145,7 +139,7 @@ def verify_token(token: bytes, digest: bytes, tsa_certificate_pem: bytes) -> dat
         raise TimestampInvalid(
             f"the token's signature does not verify with this TSA certificate: {error}"
         ) from error
-    return info.gen_time
+    return response.tst_info.gen_time
 
 
 def _require_sha256(digest: bytes) -> None:
@@ -153,10 +147,16 @@ def _require_sha256(digest: bytes) -> None:
         raise ValueError(f"a SHA-256 digest is 32 bytes, not {len(digest)}")
 
 
-def _require_imprint(response: TimeStampResponse, digest: bytes) -> None:
-    """RFC 3161 §2.4.2: the imprint must be the one requested. SHA-256 is the only hash
-    this log uses."""
-    imprint = response.tst_info.message_imprint
+def _require_granted_for(response: TimeStampResponse, digest: bytes) -> None:
+    """A granted answer (RFC 3161 §2.4.2: only then is there a token) whose imprint is the
+    one requested. SHA-256 is the only hash this log uses."""
+    if response.status != PKIStatus.GRANTED:
+        reason = "; ".join(response.status_string) or "no reason given"
+        raise TimestampInvalid(f"refused: status {PKIStatus(response.status).name} ({reason})")
+    try:
+        imprint = response.tst_info.message_imprint
+    except ValueError as error:
+        raise TimestampInvalid(f"the token is malformed: {error}") from error
     if imprint.hash_algorithm != SHA256:
         raise TimestampInvalid(
             f"another digest: the token's imprint is not SHA-256 but "
