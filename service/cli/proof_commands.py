@@ -6,20 +6,17 @@ import argparse
 import sys
 from typing import Any
 
-from service.cli.commands import _print, _settings
+from service.cli.commands import CommandError, _print, _settings, open_tenant
 
 
 def verify(args: argparse.Namespace) -> int:
     """Recompute every case's hash chain from the stored records; non-zero on any problem."""
     from domain.access import Actor, Role
     from projections.progress import ProgressReport
-    from service.application.tenancy import Tenancy
     from service.proof.checkpoints import export as export_lines
     from service.proof.verify_export import verify_export
 
-    tenancy = Tenancy(_settings(args))
-    tenancy.control.tenant(args.tenant)  # an unknown tenant is an error
-    app = tenancy.tenant(args.tenant)
+    _, app = open_tenant(_settings(args), args.tenant)  # creates no store
     auditor = Actor("cli", Role.AUDITOR)
     cases = list(app.case_ids())
     total = sum(count for _, count in cases)
@@ -50,12 +47,10 @@ def verify(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """Write the tenant's verifiable export (JSON Lines) to standard output."""
-    from service.application.tenancy import Tenancy
     from service.proof.checkpoints import export as export_lines
 
-    tenancy = Tenancy(_settings(args))
-    tenancy.control.tenant(args.tenant)
-    for line in export_lines(tenancy.tenant(args.tenant), args.tenant):
+    _, app = open_tenant(_settings(args), args.tenant)  # creates no store
+    for line in export_lines(app, args.tenant):
         sys.stdout.write(line)
     sys.stdout.flush()
     return 0
@@ -65,7 +60,11 @@ def verify_export(args: argparse.Namespace) -> int:
     """Check an export file offline; non-zero, naming the line, on any finding."""
     from service.proof.verify_export import verify_export as check
 
-    with open(args.file, encoding="utf-8") as lines:
+    try:
+        lines = open(args.file, encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError as error:
+        raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
+    with lines:
         result = check(lines, args.public_key)
     for problem in result.problems:
         print(problem)
