@@ -15,6 +15,7 @@ the case's view (:attr:`Case.facts`) shows the corrected values.
 from __future__ import annotations
 
 import types
+from dataclasses import field
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
@@ -24,6 +25,7 @@ from eventsourcing.utils import get_topic
 
 from domain.access import Actor
 from domain.calendar import SickPeriod, sick_days, week_of_day
+from domain.commitments import disclosed, personal_paths, seal
 from domain.errors import DomainError
 from domain.facts import Correction, Fact, closing_of, in_legal_order, legal_date, sick_periods_of
 from domain.hashchain import GENESIS_HASH, chained_record, hash_record
@@ -49,6 +51,9 @@ class Case(Aggregate):
         data: dict[str, Any]
         prev_hash: str
         hash: str
+        personal: dict[str, Any] | None = field(default=None, kw_only=True)
+        """Each personal value's salt and value by path, apart from ``data``, which holds
+        their commitments (:mod:`domain.commitments`); None before commitments."""
 
         step: ClassVar[Step]
         """The step's declaration: fields, rules, label, sentence."""
@@ -57,6 +62,11 @@ class Case(Aggregate):
 
         def apply(self, case: Case) -> None:
             case._remember(self)
+
+        @property
+        def plain_data(self) -> dict[str, Any]:
+            """The data as recorded: the personal values in place of their commitments."""
+            return disclosed(self.data, self.personal)[0]
 
     class Ziekmelding(Event, Aggregate.Created):
         """The sick report that opens the case (art. 7:629 BW; Regeling procesgang art. 2)."""
@@ -80,8 +90,9 @@ class Case(Aggregate):
 
         def apply(self, case: Case) -> None:
             case._remember(self)
-            target = case.facts_by_id[self.data["event_id"]]
-            replacement = dict(self.data.get("replacement") or {})
+            data = self.plain_data
+            target = case.facts_by_id[data["event_id"]]
+            replacement = dict(data.get("replacement") or {})
             changes: dict[str, dict[str, Any]] = {}
             if "occurred_on" in replacement:
                 new_date = date.fromisoformat(replacement.pop("occurred_on"))
@@ -99,7 +110,7 @@ class Case(Aggregate):
             target.corrected_by.append(self.event_id)
             target.corrections = [
                 *target.corrections,
-                Correction(self.event_id, self.data.get("reason", ""), self.timestamp, changes),
+                Correction(self.event_id, data.get("reason", ""), self.timestamp, changes),
             ]
 
     # --- state -----------------------------------------------------------------
@@ -131,7 +142,7 @@ class Case(Aggregate):
             recorded_at=event.timestamp,
             actor=event.actor,
             role=event.role,
-            data=dict(event.data),
+            data=event.plain_data,
         )
         self.facts.append(fact)
         self.facts_by_id[fact.event_id] = fact
@@ -225,8 +236,10 @@ class Case(Aggregate):
         ZIEKMELDING.check(Proposed(None, values, values["reported_on"], legal_date(recorded_at)))
         case_id = case_id or uuid4()
         data = {"employer_id": employer_id, **ZIEKMELDING.data(values)}
+        paths = personal_paths(ZIEKMELDING, data)
+        on = values["reported_on"]
         envelope = _envelope(
-            case_id, 1, cls.Ziekmelding, values["reported_on"], recorded_at, by, data, GENESIS_HASH
+            case_id, 1, cls.Ziekmelding, on, recorded_at, by, data, GENESIS_HASH, paths
         )
         return cls._create(cls.Ziekmelding, id=case_id, timestamp=recorded_at, **envelope)
 
@@ -240,7 +253,9 @@ class Case(Aggregate):
         recorded_at = Case.Event.create_timestamp()
         self._check_open_and_dated(on, legal_date(recorded_at))
         step.check(Proposed(self, values, on, legal_date(recorded_at)))
-        self._record(_EVENT_CLASSES[step.event], on, by, recorded_at, step.data(values))
+        data = step.data(values)
+        paths = personal_paths(step, data)
+        self._record(_EVENT_CLASSES[step.event], on, by, recorded_at, data, paths)
 
     def correctie(
         self,
@@ -301,7 +316,9 @@ class Case(Aggregate):
         data = CORRECTIE.data(
             {"event_id": event_id, "reason": reason, "replacement": replacement, "note": note}
         )
-        self._record(Case.Correctie, on, by, recorded_at, data)
+        paths = personal_paths(CORRECTIE, data)
+        paths += personal_paths(step, data.get("replacement") or {}, "replacement.")
+        self._record(Case.Correctie, on, by, recorded_at, data, paths)
 
     # --- recording ---------------------------------------------------------------
 
@@ -327,10 +344,11 @@ class Case(Aggregate):
         by: Actor,
         recorded_at: datetime,
         data: dict[str, Any],
+        paths: list[str],
     ) -> None:
         """Chain and trigger the event (its rules were checked by the caller)."""
         envelope = _envelope(
-            self.id, self.version + 1, event_class, on, recorded_at, by, data, self.head_hash
+            self.id, self.version + 1, event_class, on, recorded_at, by, data, self.head_hash, paths
         )
         self.trigger_event(event_class, timestamp=recorded_at, **envelope)
 
@@ -383,27 +401,25 @@ def _envelope(
     by: Actor,
     data: dict[str, Any],
     prev_hash: str,
+    paths: list[str],
 ) -> dict[str, Any]:
-    event_id = str(uuid4())
-    record = chained_record(
-        case_id=str(case_id),
-        version=version,
-        event_id=event_id,
-        type=event_class.type_name,
-        schema_version=getattr(event_class, "class_version", 1),
-        occurred_on=on,
-        recorded_at=recorded_at,
-        actor=by.id,
-        role=by.role,
-        data=data,
-        prev_hash=prev_hash,
-    )
-    return {
-        "event_id": event_id,
+    """A new event's chained fields: the values at ``paths`` sealed, the rest as they are."""
+    hashed, personal = seal(data, paths)
+    envelope = {
+        "event_id": str(uuid4()),
         "occurred_on": on,
         "actor": by.id,
         "role": by.role,
-        "data": data,
+        "data": hashed,
         "prev_hash": prev_hash,
-        "hash": hash_record(record),
     }
+    record = chained_record(
+        case_id=str(case_id),
+        version=version,
+        type=event_class.type_name,
+        schema_version=getattr(event_class, "class_version", 1),
+        recorded_at=recorded_at,
+        committed=list(personal),
+        **envelope,
+    )
+    return {**envelope, "hash": hash_record(record), "personal": personal or None}

@@ -1,15 +1,152 @@
-"""The hashed form of a feed line: what its chain and Merkle leaf cover.
+"""Personal values enter every hash as salted commitments, so they can be erased later.
 
-For now the identity; personal fields will enter as salted commitments so
-that erasing them later changes no hash.
+An employee's name, personnel number and date of birth, and every free text,
+are hashed as ``SHA-256(salt || canonical value)`` with a random 32-byte salt
+of their own, never as themselves. The event keeps the commitments in its
+``data`` (what its hash covers) and the values with their salts apart, in
+``personal``. Making salt and value unreadable later (the retention term)
+changes no hash: what was hashed is still there.
+
+Which values are personal is declared once, on the step's fields
+(``Field.personal``); a line names them by path (``employee.name``,
+``plan.goal``, ``replacement.note``). :func:`hashed_form` turns any line a
+client, the feed or an export shows into the exact record that was hashed.
+The README's hash chain section says the same for an auditor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from domain.hashchain import canonical_bytes
+from domain.steps.fields import NOTE, Field, Group, Person
+from domain.steps.step import Step
+
+SALT_BYTES = 32
+ERASED = "[gewist na bewaartermijn]"
+"""What an erased personal value reads as, wherever it is shown."""
+
+
+def commitment(salt: str, value: Any) -> str:
+    """Lowercase hex SHA-256 of the salt's 32 bytes followed by the value's canonical JSON."""
+    salt_bytes = bytes.fromhex(salt)
+    if len(salt_bytes) != SALT_BYTES:
+        raise ValueError(f"a salt is {SALT_BYTES} bytes, not {len(salt_bytes)}")
+    return hashlib.sha256(salt_bytes + canonical_bytes(value)).hexdigest()
+
+
+def personal_paths(step: Step, data: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """The paths of the personal values present in a step's data, as declared.
+
+    A person's parts are committed one by one (``employee.name``); a group's
+    parts by their own declarations (``plan.goal``); the common note always.
+    """
+    declared: tuple[Field, ...] = (*step.fields, NOTE) if step.note else step.fields
+    return _paths(declared, data, prefix)
+
+
+def _paths(declared: Iterable[Field], data: Mapping[str, Any], prefix: str) -> list[str]:
+    found: list[str] = []
+    for field in declared:
+        value = data.get(field.name)
+        if value is None:
+            continue
+        path = f"{prefix}{field.name}"
+        if isinstance(field, Person) and isinstance(value, Mapping):
+            found += [f"{path}.{part}" for part in sorted(value) if value[part] is not None]
+        elif isinstance(field, Group) and isinstance(value, Mapping):
+            found += _paths(field.parts, value, f"{path}.")
+        elif field.personal:
+            found.append(path)
+    return found
+
+
+def seal(
+    data: Mapping[str, Any], paths: Iterable[str]
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The data with a commitment at each path, and each path's salt and value apart."""
+    hashed = copy.deepcopy(dict(data))
+    personal: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        value = _at(data, path)
+        salt = secrets.token_hex(SALT_BYTES)
+        _put(hashed, path, commitment(salt, value))
+        personal[path] = {"salt": salt, "value": value}
+    return hashed, personal
+
+
+def disclosed(
+    data: Mapping[str, Any], personal: Mapping[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """What a line shows of sealed data: the values (or the erased marker), their
+    salts, and the commitments of values no longer readable.
+
+    ``personal`` maps each committed path to ``{"salt", "value"}``, or to None
+    once erased; ``data`` holds the commitments (the hashed data).
+    """
+    if not personal:
+        return dict(data), {}, {}
+    shown = copy.deepcopy(dict(data))
+    salts: dict[str, str] = {}
+    erased: dict[str, str] = {}
+    for path, opened in personal.items():
+        if opened is None:
+            erased[path] = str(_at(data, path))
+            _put(shown, path, ERASED)
+        else:
+            salts[path] = str(opened["salt"])
+            _put(shown, path, opened["value"])
+    return shown, salts, erased
 
 
 def hashed_form(line: Mapping[str, Any]) -> dict[str, Any]:
-    """The line as the chains hash it (a copy; the line itself is left alone)."""
-    return dict(line)
+    """The line as its hashes cover it: each personal value replaced by its commitment.
+
+    ``salts`` (path → salt hex) commits the value the line shows at that path;
+    ``commitments`` (path → commitment hex) stands for a value no longer shown.
+    Both go; ``committed`` lists every committed path, sorted. A line with
+    neither (every event recorded before commitments) is its own hashed form.
+    Raises ValueError when a salt or path does not fit the line.
+    """
+    salts = line.get("salts") or {}
+    given = line.get("commitments") or {}
+    form = {key: value for key, value in line.items() if key not in ("salts", "commitments")}
+    if not salts and not given:
+        return form
+    if not isinstance(salts, Mapping) or not isinstance(given, Mapping):
+        raise ValueError("salts and commitments are objects of paths")
+    both = sorted(set(salts) & set(given))
+    if both:
+        raise ValueError(f"{', '.join(both)}: a salt and a commitment both")
+    data = copy.deepcopy(line.get("data"))
+    if not isinstance(data, dict):
+        raise ValueError("committed values need the line's data")
+    for path, salt in salts.items():
+        _put(data, path, commitment(str(salt), _at(data, path)))
+    for path, stated in given.items():
+        _at(data, path)  # the path must be one of the data's
+        _put(data, path, str(stated))
+    form["data"] = data
+    form["committed"] = sorted([*salts, *given])
+    return form
+
+
+def _at(data: Mapping[str, Any], path: str) -> Any:
+    inner: Any = data
+    for key in path.split("."):
+        if not isinstance(inner, Mapping) or key not in inner:
+            raise ValueError(f"{path} is not a value of the data")
+        inner = inner[key]
+    return inner
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    *outer, last = path.split(".")
+    inner = data
+    for key in outer:
+        inner = inner[key]
+    inner[last] = value

@@ -67,9 +67,15 @@ def chained_record(
     role: str,
     data: Mapping[str, Any],
     prev_hash: str,
+    committed: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The fields the hash covers: everything an event says, and its predecessor."""
-    return {
+    """The fields the hash covers: everything an event says, and its predecessor.
+
+    ``committed`` names the paths in ``data`` that hold a salted commitment
+    instead of a personal value (:mod:`domain.commitments`); events without
+    any (all of them before commitments) hash without it.
+    """
+    record = {
         "case_id": case_id,
         "version": version,
         "event_id": event_id,
@@ -82,6 +88,9 @@ def chained_record(
         "data": data,
         "prev_hash": prev_hash,
     }
+    if committed:
+        record["committed"] = sorted(committed)
+    return record
 
 
 def hash_record(record: Mapping[str, Any]) -> str:

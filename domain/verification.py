@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from domain.commitments import hashed_form
 from domain.hashchain import GENESIS_HASH, chained_record, hash_record
 
 
@@ -24,7 +25,8 @@ class StoredRecord:
 
     ``event`` holds the event as the API shows it (event_id, type,
     schema_version, occurred_on, recorded_at, actor, role, data, prev_hash,
-    hash); None with ``error`` when the record no longer decodes.
+    hash, and ``salts`` or ``commitments`` for personal values); None with
+    ``error`` when the record no longer decodes.
     """
 
     version: int
@@ -45,7 +47,13 @@ class Verification:
 
 
 def recomputed_hash(case_id: str, version: int, event: Mapping[str, Any]) -> str:
-    """The hash of the event as if stored at ``version``: the README's canonical form."""
+    """The hash of the event as if stored at ``version``: the README's canonical form.
+
+    ``event`` is a line as shown (API, feed, export): personal values with
+    their ``salts``, or ``commitments`` where values were erased — both
+    recompute to the commitments the hash covers. ValueError when they do not fit.
+    """
+    event = hashed_form(event)
     return hash_record(
         chained_record(
             case_id=case_id,
@@ -59,6 +67,7 @@ def recomputed_hash(case_id: str, version: int, event: Mapping[str, Any]) -> str
             role=str(event["role"]),
             data=event["data"],
             prev_hash=str(event["prev_hash"]),
+            committed=event.get("committed"),
         )
     )
 

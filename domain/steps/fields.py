@@ -27,6 +27,9 @@ class Field:
     description: str = ""
     nullable: bool = False
     """A client may send null or blank: the step's own rule refuses it, naming its source."""
+    personal: bool = False
+    """The employee's personal data: hashed as a salted commitment, so it can be erased
+    after the retention term while every hash stays valid (``domain.commitments``)."""
 
     def problem(self, value: Any) -> str | None:
         """Why the law refuses this value, or None."""
@@ -51,6 +54,9 @@ class Text(Field):
 
 @dataclass(frozen=True)
 class Texts(Field):
+    """A list of free texts (agreements, participants): personal unless declared otherwise."""
+
+    personal: bool = True
     max_items: int = 100
     max_length: int = 1000
 
@@ -120,7 +126,12 @@ class Day(Field):
 
 @dataclass(frozen=True)
 class Person(Field):
-    """The employee: a name, and optionally a personnel number and date of birth."""
+    """The employee: a name, and optionally a personnel number and date of birth.
+
+    Every part is personal, each committed on its own (``employee.name``).
+    """
+
+    personal: bool = True
 
     def problem(self, value: Any) -> str | None:
         if not isinstance(value, dict) or not str(value.get("name") or "").strip():
@@ -197,13 +208,21 @@ def _number(value: float) -> str:
     return str(int(number)) if number == int(number) else f"{number:g}".replace(".", ",")
 
 
-def free_text(name: str, label: str, *, required: bool = True, description: str = "") -> Text:
-    """A free text field: up to 4000 characters, never medical data."""
+def free_text(
+    name: str, label: str, *, required: bool = True, description: str = "", personal: bool = True
+) -> Text:
+    """A free text field: up to 4000 characters, never medical data, personal by default
+    (what is written about an employee is theirs)."""
     return Text(
         name,
         label,
         required=required,
         max_length=4000,
         free=True,
+        personal=personal,
         description=f"{description} {NO_MEDICAL}".strip(),
     )
+
+
+NOTE = free_text("note", "notitie", required=False)
+"""The note every step may carry (``Step.note``)."""

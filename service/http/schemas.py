@@ -104,6 +104,22 @@ class EventOut(Strict):
     actor = fields.String()
     role = fields.String()
     data = fields.Dict()
+    salts = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={
+            "description": "Personal values in data (by path, such as employee.name): the "
+            "salt of each one's commitment, as hex; the hash covers the commitments."
+        },
+    )
+    commitments = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={
+            "description": "Personal values no longer readable (erased): each one's "
+            "commitment, as hex, by path."
+        },
+    )
     prev_hash = fields.String(allow_none=True)
     hash = fields.String(allow_none=True, metadata={"description": "null outside a case chain."})
     position = fields.Integer(
@@ -244,6 +260,9 @@ class TrailEntryOut(Strict):
     recorded_at = fields.String()
     recorded_late = fields.Boolean()
     actor = fields.String()
+    actor_name = fields.String(
+        allow_none=True, metadata={"description": "The name of the API key that recorded it."}
+    )
     role = fields.String()
     summary_nl = fields.String(metadata={"description": "What happened, in plain Dutch."})
     hash = fields.String()

@@ -7,7 +7,9 @@ field. ``GET /v1/events`` serves exactly these lines, so what an integration
 reads is what an auditor verifies; a case's own event answers
 (``service/http/representations.py``) may grow, this may not.
 ``tests/integration/test_release_store.py`` holds it to the lines release 0.1
-signed, byte for byte.
+signed, byte for byte. Lines of events with personal values add ``salts`` (and,
+once erased, ``commitments``); the chain hashes their hashed form
+(``domain.commitments.hashed_form``), in which neither values nor salts appear.
 """
 
 from __future__ import annotations
@@ -16,14 +18,22 @@ from typing import Any
 from uuid import uuid5
 
 from domain.case import Case
+from domain.commitments import disclosed
 from domain.facts import legal_date
 from domain.hashchain import format_instant
 from domain.policy import TenantPolicy
 
 
 def case_line(event: Case.Event) -> dict[str, Any]:
-    """A case event as the chain signs it: every field its own hash covers, and the hash."""
-    return {
+    """A case event as the chain signs it: every field its own hash covers, and the hash.
+
+    Personal values are shown with their ``salts`` (or, once erased, only their
+    ``commitments``); the chain and the event's hash cover
+    ``domain.commitments.hashed_form`` of the line. Events recorded before
+    commitments have neither and are shown exactly as release 0.1 signed them.
+    """
+    data, salts, commitments = disclosed(event.data, event.personal)
+    line = {
         "event_id": event.event_id,
         "case_id": str(event.originator_id),
         "type": event.type_name,
@@ -33,10 +43,15 @@ def case_line(event: Case.Event) -> dict[str, Any]:
         "recorded_at": format_instant(event.timestamp),
         "actor": event.actor,
         "role": event.role,
-        "data": event.data,
+        "data": data,
         "prev_hash": event.prev_hash,
         "hash": event.hash,
     }
+    if salts:
+        line["salts"] = salts
+    if commitments:
+        line["commitments"] = commitments
+    return line
 
 
 def feed_line(event: Any, position: int) -> dict[str, Any]:
