@@ -1,10 +1,12 @@
-"""The audit trail as a document: HTML opened in headless Chromium, and PDF (issue 5).
+"""The audit trail as the dossier UWV reads: HTML opened in headless Chromium, and PDF.
 
 Screenshots and rendered pages land in tests/artifacts/ for CI to keep.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import os
 import shutil
 import subprocess
@@ -13,7 +15,9 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-from tests.api.payloads import case_body, step_body
+from service.documents.dutch import dutch_date
+from tests.api.payloads import TODAY, case_body, step_body
+from tests.api.test_documents_api import CONTENT, upload
 from tests.conftest import Api
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -56,9 +60,12 @@ def screenshot(page: str, name: str, tmp_path: Path) -> None:
 
 @pytest.fixture
 def documented_case(admin: Api, employer_id: str) -> str:
-    case_id = admin.post("/v1/cases", case_body(employer_id, 90)).json()["case_id"]
+    """A case kept by a named casemanager: steps recorded late, one corrected, a document."""
+    issued = admin.post("/v1/api-keys", {"name": "Casemanager Jansen", "role": "casemanager"})
+    jansen = admin.as_key(issued.json()["key"])
+    case_id = jansen.post("/v1/cases", case_body(employer_id, 90)).json()["case_id"]
     for path, ago in (("melding-arbodienst", 88), ("probleemanalyse", 60), ("plan-van-aanpak", 40)):
-        recorded = admin.post(f"/v1/cases/{case_id}/{path}", step_body(path, ago)).json()
+        recorded = jansen.post(f"/v1/cases/{case_id}/{path}", step_body(path, ago)).json()
     correctie = {
         "occurred_on": step_body("notitie", 3)["occurred_on"],
         "event_id": recorded["event_id"],
@@ -66,10 +73,46 @@ def documented_case(admin: Api, employer_id: str) -> str:
         "replacement": {"casemanager": "K. de Vries"},
     }
     assert admin.post(f"/v1/cases/{case_id}/correctie", correctie).status_code == 201
+    assert upload(admin, case_id, title="Plan van aanpak, getekend").status_code == 201
     last = admin.post(f"/v1/cases/{case_id}/evaluatie", step_body("evaluatie", 2)).json()
     assert admin.get("/v1/cases", params={"min_position": last["position"]}).status_code == 200
     admin.get(f"/v1/cases/{case_id}/audit-trail", params={"min_position": last["position"]})
     return case_id
+
+
+def pdf_text(content: bytes) -> tuple[list[str], pypdfium2.PdfDocument]:
+    document = pypdfium2.PdfDocument(content)
+    return [document[i].get_textpage().get_text_range() for i in range(len(document))], document
+
+
+def render_pages(document: pypdfium2.PdfDocument, name: str) -> None:
+    """Every page of the PDF as PNG in tests/artifacts/, to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for number in range(len(document)):
+        page = document[number].render(scale=1.5).to_pil()
+        page.save(ARTIFACTS / f"{name}-page{number + 1}.png")
+
+
+SHOWN = (
+    "Verantwoording re-integratiedossier",
+    "Bakkerij Voorbeeld",
+    "Fictief Persoon",
+    "P-001",
+    "Loonsanctierisico",
+    "Verklaring van statussen en markeringen",
+    "te laat, nog niet gedaan",
+    "Verplichtingen",
+    "Tijdlijn",
+    "Casemanager: J. Smit → K. de Vries",
+    "laat geregistreerd: 40 dagen na de gebeurtenis",
+    "Casemanager Jansen (casemanager)",
+    "Documenten in het dossier",
+    hashlib.sha256(CONTENT).hexdigest(),
+    "De hashketen is intact",
+    "Zo controleert u dit zonder Spoorlog",
+    "spoorlog verify-export",
+)
+"""What the document shows in both forms, HTML and PDF."""
 
 
 def test_the_html_trail_is_a_printable_document(
@@ -78,25 +121,15 @@ def test_the_html_trail_is_a_printable_document(
     answer = admin.get(f"/v1/cases/{documented_case}/audit-trail", headers={"Accept": "text/html"})
     assert answer.status_code == 200, answer.text
     assert answer.headers["Content-Type"].startswith("text/html")
-    page = answer.text
-    for text in (
-        "Audit trail re-integratiedossier",
-        "Bakkerij Voorbeeld",
-        "Fictief Persoon",
-        "Verplichtingen",
-        "Tijdlijn",
-        "Plan van aanpak opgesteld door K. de Vries",
-        "Gecorrigeerd; oorspronkelijk vastgelegd",
-        "Plan van aanpak opgesteld door J. Smit",
-        "Casemanager van J. Smit naar K. de Vries",
-        "Hashketen intact: 6 gebeurtenissen gecontroleerd.",
-    ):
-        assert text in page, text
+    page = html.unescape(answer.text)
+    for text in (*SHOWN, f"Stand per</dt><dd>{dutch_date(TODAY)}, "):
+        assert text.lower() in page.lower(), text
+    assert "README" not in page and "DEMO" not in page
 
-    screenshot(page, f"audit-trail-{store}", tmp_path)
+    screenshot(answer.text, f"audit-trail-{store}", tmp_path)
 
 
-def test_the_pdf_trail_shows_the_case_header_on_its_first_page(
+def test_the_pdf_trail_is_the_dossier_uwv_reads(
     admin: Api, documented_case: str, store: str
 ) -> None:
     answer = admin.get(
@@ -104,15 +137,44 @@ def test_the_pdf_trail_shows_the_case_header_on_its_first_page(
     )
     assert answer.status_code == 200, answer.text[:200]
     assert answer.headers["Content-Type"] == "application/pdf"
-    assert answer.content.startswith(b"%PDF")
-    pdf = pypdfium2.PdfDocument(answer.content)
-    first = pdf[0]
-    ARTIFACTS.mkdir(exist_ok=True)
-    first.render(scale=1.5).to_pil().save(ARTIFACTS / f"audit-trail-{store}-page1.png")
-    text = first.get_textpage().get_text_range()
-    for header in ("Audit trail re-integratiedossier", "Bakkerij Voorbeeld", "Fictief Persoon"):
-        assert header in text, header
-    assert "Eerste ziektedag" in text and "Loonsanctierisico" in text
+    pages, document = pdf_text(answer.content)
+    render_pages(document, f"audit-trail-{store}")
+    text = "\n".join(pages)
+    flat = " ".join(text.split())
+    for shown in SHOWN:
+        assert " ".join(shown.split()) in flat, shown
+    today = dutch_date(TODAY)
+    assert f"stand per {today}, " in flat and f"Opgesteld op {today}, " in flat
+    for number, page in enumerate(pages, 1):
+        assert f"Pagina {number} van {len(pages)}" in page
+        assert f"Fictief Persoon · opgesteld op {today}" in " ".join(page.split())
+    assert "2026-" not in flat  # every date reads in Dutch
+    assert "README" not in flat and "DEMO" not in flat
+    assert "occurred_on" not in flat.split("Verificatie")[0]  # field names in Dutch
+
+
+def test_the_trail_names_who_recorded_each_event(admin: Api, documented_case: str) -> None:
+    entries = admin.get(f"/v1/cases/{documented_case}/audit-trail").json()["entries"]
+    assert [e["actor_name"] for e in entries] == ["Casemanager Jansen"] * 4 + ["admin"] * 3
+    assert all(e["actor"] != e["actor_name"] for e in entries)
+
+
+def test_a_long_trail_breaks_over_pages_with_its_heads_repeated(
+    admin: Api, employer_id: str, store: str
+) -> None:
+    case_id = admin.post("/v1/cases", case_body(employer_id, 300)).json()["case_id"]
+    for ago in range(290, 10, -4):
+        last = admin.post(f"/v1/cases/{case_id}/notitie", step_body("notitie", ago)).json()
+    admin.get(f"/v1/cases/{case_id}/audit-trail", params={"min_position": last["position"]})
+    answer = admin.get(f"/v1/cases/{case_id}/audit-trail", headers={"Accept": "application/pdf"})
+    pages, document = pdf_text(answer.content)
+    assert len(pages) >= 3
+    if store == "sqlite":
+        render_pages(document, "audit-trail-long")
+    for number, page in enumerate(pages, 1):
+        assert f"Pagina {number} van {len(pages)}" in page
+    timeline = [p for p in pages if "Notitie (gesprek)" in p]
+    assert len(timeline) >= 2 and all("Vastgelegd, door" in p for p in timeline)
 
 
 def test_json_stays_the_default_answer(admin: Api, documented_case: str) -> None:

@@ -8,7 +8,7 @@ import mimetypes
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -16,17 +16,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from domain.case import Case
 from domain.errors import DomainError
 from domain.facts import legal_date
-from domain.hashchain import format_instant
 from domain.steps.catalogue import step_of
-from projections.audit_trail import AuditTrail
 from projections.case_list import CaseList, periods_from_json
 from service.application.errors import Conflict
 from service.application.tenant_application import Recorded
-from service.documents import trail_document
 from service.http import auth, read_models
 from service.http.case_file import case_file, with_names
 from service.http.conventions import (
-    DOCUMENT_ALTERNATIVES,
     Blueprint,
     answer,
     answer_as,
@@ -45,7 +41,6 @@ from service.http.representations import (
 )
 from service.http.schemas import (
     AsOfArgs,
-    AuditTrailOut,
     CaseEventsOut,
     CaseListArgs,
     CaseOpenedOut,
@@ -54,7 +49,6 @@ from service.http.schemas import (
     EventOut,
     ObligationsOut,
     PageArgs,
-    TrailArgs,
     VerificationOut,
 )
 from service.http.step_schemas import STEP_SCHEMAS, CaseOpenIn, DocumentIn, replacement_schema
@@ -166,56 +160,6 @@ def get_obligations(args: dict[str, Any], case_id: str) -> Response:
     assessment = auth.tenant().assessment(case, now)
     body = obligations_json(case, now, assessment)
     return answer_as(ObligationsOut, body, headers=_etag(case))
-
-
-@blp.route("/cases/<case_id>/audit-trail", methods=["GET"])
-@blp.arguments(TrailArgs, location="query")
-@blp.response(
-    200,
-    AuditTrailOut,
-    description="The trail as JSON; with Accept: text/html a page to print, with "
-    "Accept: application/pdf a PDF (Content-Disposition: inline).",
-)
-@blp.doc(responses=DOCUMENT_ALTERNATIVES)
-def get_audit_trail(args: dict[str, Any], case_id: str) -> Response:
-    """Every event of the case, oldest first, in plain Dutch, with its hash.
-
-    With ``as_of``: exactly what was recorded up to that instant.
-    """
-    tenant, actor, as_of = auth.tenant(), auth.actor(), args["as_of"]
-    case, now = _known(case_id, as_of)
-    trail = read_models.caught_up(AuditTrail, args["min_position"])
-    entries = trail.store.read(lambda session: trail.entries(session, str(case.id), as_of))
-    body = {
-        "case_id": str(case.id),
-        "as_of": format_instant(now),
-        "head_hash": entries[-1]["hash"] if entries else None,
-        "entries": entries,
-    }
-    wanted = request.accept_mimetypes.best_match(TRAIL_FORMATS, default="application/json")
-    if wanted == "application/json":
-        return answer_as(AuditTrailOut, body)
-    assessment = tenant.assessment(case, now)
-    values = trail_document.context(
-        {
-            **case_json(case, now, assessment),
-            "employer_name": tenant.employer(case.employer_id, actor).name,
-        },
-        obligations_json(case, now, assessment),
-        body,
-        verification_json(tenant.verify_case(case.id, actor)),
-        as_of,
-    )
-    if wanted == "text/html":
-        return Response(trail_document.html(values), mimetype="text/html")
-    return Response(
-        trail_document.pdf(values),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="audit-trail-{case.id}.pdf"'},
-    )
-
-
-TRAIL_FORMATS = ["application/json", "text/html", "application/pdf"]
 
 
 @blp.route("/cases/<case_id>/verify", methods=["GET"])
