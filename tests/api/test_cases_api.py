@@ -313,6 +313,36 @@ def readme_event_hash(event: dict) -> str:
     import hashlib
     import json
 
+    def canonical(value):
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8")
+
+    def hashed_form(line):
+        salts, given = line.get("salts") or {}, line.get("commitments") or {}
+        form = {k: v for k, v in line.items() if k not in ("salts", "commitments")}
+        if not salts and not given:
+            return form
+        data = json.loads(json.dumps(line["data"]))  # a deep copy
+
+        def place(path):
+            *outer, last = path.split(".")
+            inner = data
+            for key in outer:
+                inner = inner[key]
+            return inner, last
+
+        for path, salt in salts.items():
+            inner, last = place(path)
+            value = canonical(inner[last])
+            inner[last] = hashlib.sha256(bytes.fromhex(salt) + value).hexdigest()
+        for path, commitment in given.items():
+            inner, last = place(path)
+            inner[last] = commitment
+        form["data"] = data
+        form["committed"] = sorted([*salts, *given])
+        return form
+
+    form = hashed_form(event)
     keys = [
         "case_id",
         "version",
@@ -325,11 +355,9 @@ def readme_event_hash(event: dict) -> str:
         "role",
         "data",
         "prev_hash",
+        "committed",
     ]
-    text = json.dumps(
-        {k: event[k] for k in keys}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical({k: form[k] for k in keys if k in form})).hexdigest()
 
 
 def test_the_readme_verifier_recomputes_every_hash_the_api_returns(
@@ -340,6 +368,7 @@ def test_the_readme_verifier_recomputes_every_hash_the_api_returns(
     body = step_body("notitie", text="Gesprek met mevrouw Ünal — “dubbele” quotes, \\ en \n regels")
     assert admin.post(f"/v1/cases/{case_id}/notitie", body).status_code == 201
     events = admin.get(f"/v1/cases/{case_id}/events").json()["items"]
+    assert "employee.name" in events[0]["salts"] and "text" in events[-1]["salts"]
     previous = "0" * 64
     for event in events:
         assert event["prev_hash"] == previous
