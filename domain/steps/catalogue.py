@@ -25,6 +25,7 @@ from domain.steps.first_year import (
     PROBLEEMANALYSE,
     ZIEKMELDING_UWV,
 )
+from domain.steps.privacy import LEGAL_HOLD, LEGAL_HOLD_OPGEHEVEN, WISSING
 from domain.steps.regimes import UITDIENSTTREDING, VERLOF
 from domain.steps.sanctions import LOONBETALING_HERVAT, LOONOPSCHORTING, LOONSTOP, WAARSCHUWING
 from domain.steps.sickness import AFSLUITING, HERNIEUWDE_ZIEKMELDING, HERSTELMELDING, ZIEKMELDING
@@ -96,6 +97,9 @@ STEPS: tuple[Step, ...] = (
     DOCUMENT,
     CORRECTIE,
     AFSLUITING,
+    LEGAL_HOLD,
+    LEGAL_HOLD_OPGEHEVEN,
+    WISSING,
 )
 """Every step, in the order of a case."""
 

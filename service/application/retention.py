@@ -1,0 +1,134 @@
+"""The retention use cases of one bureau: judge a case's term, hold it, erase it, run the term.
+
+Beside :class:`TenantApplication` (whose one command path they use), so the
+bureau's case commands and the keeping of its files stay apart. The rules are
+the domain's (:mod:`domain.retention`); here they meet the store: the case as
+stored, its employer's regime, and a transaction per case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from uuid import UUID
+
+from domain.access import Actor, Role
+from domain.case import Case
+from domain.errors import DomainError
+from domain.facts import legal_date
+from domain.retention import (
+    Retention,
+    RetentionPolicy,
+    erase,
+    lift_legal_hold,
+    place_legal_hold,
+    retention,
+)
+from service.application.tenant_application import Recorded, TenantApplication
+
+RETENTION_RUN = Actor("retention-run", Role.ADMIN)
+"""Who the retention run records its erasures as."""
+RUN_REASON = "bewaartermijn verstreken (spoorlog retention run)"
+
+
+def policy_of(app: TenantApplication) -> RetentionPolicy | None:
+    """The bureau's lengthening of the terms. Not yet a setting of its own: the law's
+    terms apply (a tenant policy that lengthens them would be a new policy event)."""
+    return None
+
+
+def judge(app: TenantApplication, case: Case, now: datetime | None = None) -> Retention:
+    """The case's retention on the legal date of ``now``."""
+    today = legal_date(now or datetime.now(UTC))
+    return retention(case.facts, app.regime(case), today, policy_of(app))
+
+
+def hold(app: TenantApplication, case_id: str | UUID, by: Actor, reason: str) -> Recorded:
+    """Place a legal hold on the case (on a closed case too)."""
+    return app._command(
+        lambda: app.case(case_id, by),
+        lambda case: place_legal_hold(case, by=by, reason=reason),
+        None,
+    )
+
+
+def lift(app: TenantApplication, case_id: str | UUID, by: Actor, reason: str | None) -> Recorded:
+    """Lift the case's legal hold."""
+    return app._command(
+        lambda: app.case(case_id, by),
+        lambda case: lift_legal_hold(case, by=by, reason=reason),
+        None,
+    )
+
+
+def erase_case(
+    app: TenantApplication, case_id: str | UUID, by: Actor, reason: str, now: datetime | None = None
+) -> Recorded:
+    """Record the erasure of the case's personal data, judged on the legal date of ``now``;
+    a DomainError naming why while it is open, its term runs or a hold is set.
+
+    What makes the data unreadable — destroying the case's key and salts — belongs to
+    the store of personal values; until it exists this records the erasure only.
+    """
+
+    def act(case: Case) -> None:
+        erase(case, by=by, reason=reason, judged=judge(app, case, now))
+
+    return app._command(lambda: app.case(case_id, by), act, None)
+
+
+@dataclass
+class RunReport:
+    """What a retention run did (or, dry, would do)."""
+
+    tenant: str
+    dry_run: bool
+    looked_at: int = 0
+    erased: list[str] = field(default_factory=list)
+    """The cases erased (dry: due) in this run."""
+    already_erased: int = 0
+    held: int = 0
+
+
+Told = Callable[[str], None]
+
+
+def run(
+    app: TenantApplication,
+    *,
+    dry_run: bool,
+    now: datetime | None = None,
+    tell: Told = lambda line: None,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> RunReport:
+    """Erase every case whose term has ended and no hold keeps, one transaction each.
+
+    Safe to rerun and to stop at any point: an erased case is recorded as such and
+    skipped next time, so a run killed halfway is finished by the next, never
+    doubled (a twin run racing for the same case gets the domain's refusal).
+    """
+    report = RunReport(app.slug, dry_run)
+    case_ids = [case_id for case_id, _ in app.case_ids()]
+    for case_id in case_ids:
+        report.looked_at += 1
+        judged = judge(app, app.case(case_id, RETENTION_RUN), now)
+        if judged.erased is not None:
+            report.already_erased += 1
+        elif judged.hold is not None and judged.ended_on is not None:
+            report.held += 1
+        elif judged.due:
+            line = f"{judged.ended_on} ended, kept until {judged.kept_until}"
+            if dry_run:
+                tell(f"would erase {case_id} ({line})")
+                report.erased.append(case_id)
+            else:
+                try:
+                    erase_case(app, case_id, RETENTION_RUN, RUN_REASON, now)
+                except DomainError as refused:  # a twin run was first
+                    tell(f"skipped {case_id}: {refused}")
+                else:
+                    tell(f"erased {case_id} ({line})")
+                    report.erased.append(case_id)
+        progress(report.looked_at, len(case_ids))
+    return report
