@@ -122,7 +122,8 @@ def serve(args: argparse.Namespace) -> int:
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             for key, value in options.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:  # as gunicorn reads a config file
+                    self.cfg.set(key, value)
 
         def load(self) -> Any:
             from service.http.app import create_app
@@ -160,13 +161,16 @@ def projections_run(args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from service.application.tenancy import Tenancy
+    from service.operations.json_logs import configure_process_logging
     from service.operations.projection_runner import ProjectionRunner
 
+    configure_process_logging()
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopped.set())
     runner = ProjectionRunner(
-        open_tenancy(_settings(args)), workers=args.workers, batch_size=args.batch_size
+        Tenancy(_settings(args)), workers=args.workers, batch_size=args.batch_size
     )
     with runner:
         stopped.wait()

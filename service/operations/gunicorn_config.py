@@ -16,6 +16,8 @@ graceful_timeout = 20
 keepalive = 5
 accesslog = os.environ.get("SPOORLOG_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
+logger_class = "service.operations.json_logs.GunicornJsonLogger"  # JSON lines, as the app's
+control_socket_disable = True  # gunicorn 24+: no socket in $HOME, none shared by two servers
 loglevel = os.environ.get("SPOORLOG_LOG_LEVEL", "info")
 
 

@@ -8,7 +8,6 @@ are Prometheus text; under gunicorn the workers share them through
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -22,35 +21,12 @@ from prometheus_client.core import GaugeMetricFamily
 
 from projections.projection import active_build
 from service.application.tenancy import Tenancy
+from service.operations.json_logs import JsonFormatter as JsonFormatter  # re-exported
+from service.operations.json_logs import configure_logging as configure_logging
 from service.operations.metrics import LATENCY, REQUESTS
 from service.operations.projection_runner import PROJECTIONS, ReadModels
 
 log = logging.getLogger("spoorlog.http")
-
-
-class JsonFormatter(logging.Formatter):
-    FIELDS = ("request_id", "tenant", "actor", "method", "route", "status", "duration_ms")
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        entry.update({k: getattr(record, k) for k in self.FIELDS if hasattr(record, k)})
-        if record.exc_info:
-            entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry)
-
-
-def configure_logging() -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger("spoorlog")
-    root.handlers[:] = [handler]
-    root.setLevel(os.environ.get("SPOORLOG_LOG_LEVEL", "INFO").upper())
-    root.propagate = False
 
 
 QUARANTINE_LISTED = 10
