@@ -24,12 +24,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from domain.commitments import hashed_form
 from domain.hashchain import canonical_bytes
 
 
 def link(previous: str, line: Mapping[str, Any]) -> str:
-    """The tenant chain after ``line`` (a feed line without its own ``chain`` field)."""
-    return hashlib.sha256(previous.encode("ascii") + canonical_bytes(line)).hexdigest()
+    """The tenant chain after ``line`` (a feed line without its own ``chain`` field).
+
+    Over the line's hashed form (personal values as their commitments), so erasing
+    them later changes no chain; for a line without personal values, the line itself.
+    """
+    form = canonical_bytes(hashed_form(line))
+    return hashlib.sha256(previous.encode("ascii") + form).hexdigest()
 
 
 @dataclass(frozen=True)
