@@ -1,0 +1,168 @@
+"""The command path against the eventsourcing library's own application and recorder.
+
+Run: .venv/bin/python -m tests.benchmarks.bench_commands [--store sqlite|postgres]
+     [--seconds 5] [--clients 1,16]
+
+- anchor: a plain ``eventsourcing`` Application on the same kind of store
+  (its own SQLite file, or its own schema) with the same aggregate cache,
+  saving one event per call to an aggregate of its own, from 1 and 16 threads;
+- result: ``TenantApplication.record(case, "notitie", …)`` — the notitie
+  command as the API runs it, without HTTP — from as many threads, one case
+  each, while the real projection runner (``spoorlog projections run``) keeps
+  the read models current in a process of its own, as in production.
+
+Goal (issue 14): the command path at ≥ 0.5x the anchor at 1 and 16 clients.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+from domain.access import Actor
+from service.application.tenancy import Tenancy
+from tests.benchmarks.setup import bench_settings, store_arguments
+from tests.served import cli_env
+
+ACTOR = Actor("bench", "casemanager")
+
+
+class Counter(Aggregate):
+    """The anchor's aggregate: one small event per call."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    @event("Noted")
+    def note(self, text: str) -> None:
+        self.count += 1
+
+
+def rate(clients: int, seconds: float, call: Callable[[int], Any]) -> float:
+    """Calls a second, ``clients`` threads each calling ``call(its index)`` for ``seconds``."""
+    counts = [0] * clients
+    end = time.perf_counter() + seconds
+
+    def client(index: int) -> None:
+        while time.perf_counter() < end:
+            call(index)
+            counts[index] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.perf_counter() - started)
+
+
+def library_application(args: Any, settings: Any) -> tuple[Application[Any], Callable[[], None]]:
+    if args.store == "postgres":
+        schema = f"bench_lib_{uuid.uuid4().hex[:6]}"
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": "postgres",
+            "POSTGRES_HOST": "127.0.0.1",
+            "POSTGRES_PORT": "5432",
+            "POSTGRES_USER": "postgres",
+            "POSTGRES_PASSWORD": "",
+            "POSTGRES_SCHEMA": schema,
+            "POSTGRES_POOL_SIZE": "16",
+            "CREATE_TABLE": "y",
+            "AGGREGATE_CACHE_MAXSIZE": "1000",
+        }
+        import psycopg
+
+        with psycopg.connect(args.database_url, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+
+        def drop() -> None:
+            with psycopg.connect(args.database_url, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+        return Application(env=env), drop
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(settings.data_dir / "library.sqlite"),
+        "AGGREGATE_CACHE_MAXSIZE": "1000",
+    }
+    return Application(env=env), lambda: None
+
+
+def main() -> None:
+    parser = store_arguments(__doc__)
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--clients", default="1,16")
+    args = parser.parse_args()
+    settings = bench_settings(args)
+    clients = [int(n) for n in args.clients.split(",")]
+
+    library, drop_library = library_application(args, settings)
+    counters = [Counter() for _ in range(max(clients))]
+    library.save(*counters)
+
+    tenancy = Tenancy(settings)
+    slug = f"bench{uuid.uuid4().hex[:8]}"
+    tenancy.create_tenant(slug, "Benchmark")
+    app = tenancy.tenant(slug)
+    employer = app.register_employer(
+        ACTOR, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
+    ).aggregate
+    start = date.today() - timedelta(days=30)
+    cases = [
+        app.open_case(
+            ACTOR,
+            employer_id=str(employer.id),
+            employee={"name": f"Fictief {n}"},
+            first_sick_day=start,
+            reported_on=start,
+        ).aggregate.id
+        for n in range(max(clients))
+    ]
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "projections", "run"], env=cli_env(settings)
+    )
+
+    def library_note(index: int) -> None:
+        counter = library.repository.get(counters[index].id)
+        counter.note(text="Telefonisch contact")
+        library.save(counter)
+
+    def notitie(index: int) -> None:
+        app.record(
+            cases[index], "notitie", ACTOR, on=date.today(), kind="contact", text="Telefonisch"
+        )
+
+    try:
+        time.sleep(2)  # the runner's first catch-up, out of the measured window
+        print(f"store: {args.store}, {args.seconds:.0f} s per figure, runner process beside")
+        for count in clients:
+            anchor = rate(count, args.seconds, library_note)
+            result = rate(count, args.seconds, notitie)
+            print(
+                f"{count:>2} clients  anchor library save {anchor:7,.0f} events/s   "
+                f"result notitie command {result:7,.0f} events/s   ratio {result / anchor:.2f}",
+                flush=True,
+            )
+    finally:
+        runner.terminate()
+        runner.wait(timeout=30)
+        if settings.database_url:
+            tenancy.stores.drop(slug)
+        tenancy.close()
+        library.close()
+        drop_library()
+
+
+if __name__ == "__main__":
+    main()
