@@ -17,6 +17,7 @@ from service.http.views import (
     feed,
     operations,
     proof,
+    retention,
     trajectories,
     worklist,
 )
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None)
         bureau_settings.blp,
         proof.blp,
         trajectories.blp,
+        retention.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -1,0 +1,198 @@
+"""Retention over HTTP on both stores: the legal hold, the erasure and its refusals, and the
+employee's subject export (AVG art. 15 and 17)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.payloads import case_body, day
+from tests.conftest import Api
+
+FIRST = "2019-01-07"
+RECOVERED = "2019-03-04"
+"""Old legal dates: the case ended on 2019-03-03, so its two-year term ran out in 2021."""
+
+
+def ended_case(admin: Api, employer_id: str, name: str = "Fictief Persoon") -> str:
+    """A case closed on full recovery years ago (recorded now, dated then)."""
+    body = case_body(employer_id, employee={"name": name, "personnel_number": "P-7"})
+    body.update(first_sick_day=FIRST, reported_on=FIRST)
+    opened = admin.post("/v1/cases", body)
+    assert opened.status_code == 201, opened.text
+    case_id = opened.json()["case_id"]
+    for path, fields in (
+        ("herstelmelding", {"percentage": 100}),
+        ("afsluiting", {"reason": "herstel"}),
+    ):
+        answer = admin.post(f"/v1/cases/{case_id}/{path}", {"occurred_on": RECOVERED, **fields})
+        assert answer.status_code == 201, answer.text
+    return case_id
+
+
+def refused(answer: Any, *phrases: str) -> str:
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["Content-Type"].startswith("application/problem+json")
+    detail = answer.json()["detail"]
+    for phrase in phrases:
+        assert phrase in detail, detail
+    return detail
+
+
+def versions(admin: Api, case_id: str) -> int:
+    return admin.get(f"/v1/cases/{case_id}").json()["version"]
+
+
+def test_a_legal_hold_blocks_erasure_until_lifted(admin: Api, employer_id: str) -> None:
+    case_id = ended_case(admin, employer_id)
+    held = admin.post(f"/v1/cases/{case_id}/legal-hold", {"reason": "Procedure kantonrechter"})
+    assert held.status_code == 201, held.text
+    event = held.json()
+    assert event["type"] == "legal_hold" and event["case_id"] == case_id
+    assert event["data"] == {"reason": "Procedure kantonrechter"} and event["role"] == "admin"
+    refused(admin.post(f"/v1/cases/{case_id}/legal-hold", {"reason": "x"}), "already set")
+    refused(
+        admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "verzoek werknemer"}),
+        "legal hold is set",
+        "Procedure kantonrechter",
+    )
+    lifted = admin.delete(f"/v1/cases/{case_id}/legal-hold", params={"reason": "Afgerond"})
+    assert lifted.status_code == 204, lifted.text
+    refused(admin.delete(f"/v1/cases/{case_id}/legal-hold"), "no legal hold")
+    erased = admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "verzoek werknemer"})
+    assert erased.status_code == 201, erased.text
+    types = [e["type"] for e in admin.get(f"/v1/cases/{case_id}/events").json()["items"]]
+    assert types[-3:] == ["legal_hold", "legal_hold_opgeheven", "wissing"]
+
+
+def test_erasure_is_refused_while_the_case_is_open_and_stores_nothing(
+    admin: Api, case_id: str
+) -> None:
+    before = versions(admin, case_id)
+    refused(admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "verzoek"}), "still open")
+    assert versions(admin, case_id) == before
+
+
+def test_erasure_is_refused_while_the_term_runs(admin: Api, employer_id: str) -> None:
+    opened = admin.post("/v1/cases", case_body(employer_id, sick_days_ago=60))
+    case_id = opened.json()["case_id"]
+    answer = admin.post(
+        f"/v1/cases/{case_id}/afsluiting", {"occurred_on": day(10), "reason": "herstel"}
+    )
+    assert answer.status_code == 201, answer.text
+    detail = refused(
+        admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "verzoek"}),
+        "retention term runs until",
+        f"2 years after the case ended on {day(10)}",
+    )
+    assert "open" not in detail
+
+
+def test_the_term_of_an_eigenrisicodrager_wga_is_ten_years(admin: Api) -> None:
+    employer = admin.post(
+        "/v1/employers",
+        {"name": "Eigen Risico B.V.", "eigenrisicodrager_zw": False, "eigenrisicodrager_wga": True},
+    ).json()["id"]
+    case_id = ended_case(admin, employer)
+    refused(
+        admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "verzoek"}),
+        "runs until 2029-03-03 (10 years",
+    )
+
+
+def test_erasure_after_the_term_records_who_when_why_and_the_proof_stays(
+    admin: Api, employer_id: str
+) -> None:
+    case_id = ended_case(admin, employer_id)
+    erased = admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "Bewaartermijn verstreken"})
+    assert erased.status_code == 201, erased.text
+    event = erased.json()
+    assert event["type"] == "wissing" and event["role"] == "admin"
+    assert event["data"] == {
+        "reason": "Bewaartermijn verstreken",
+        "ended_on": "2019-03-03",
+        "kept_until": "2021-03-03",
+        "term_years": 2,
+    }
+    assert "Fictief" not in erased.text and "P-7" not in erased.text
+    verified = admin.get(f"/v1/cases/{case_id}/verify").json()
+    assert verified["valid"] is True, verified
+    refused(admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "nogmaals"}), "was erased on")
+    refused(admin.post(f"/v1/cases/{case_id}/legal-hold", {"reason": "te laat"}), "was erased")
+
+
+def test_only_an_admin_holds_erases_or_exports(admin: Api, employer_id: str) -> None:
+    case_id = ended_case(admin, employer_id)
+    key = admin.post("/v1/api-keys", {"name": "cm", "role": "casemanager"}).json()["key"]
+    casemanager = admin.as_key(key)
+    for answer in (
+        casemanager.post(f"/v1/cases/{case_id}/legal-hold", {"reason": "x"}),
+        casemanager.delete(f"/v1/cases/{case_id}/legal-hold"),
+        casemanager.post(f"/v1/cases/{case_id}/erasure", {"reason": "x"}),
+        casemanager.get(f"/v1/cases/{case_id}/subject-export"),
+    ):
+        assert answer.status_code == 403, answer.text
+    assert admin.get(f"/v1/cases/{case_id}").json()["version"] == 3
+
+
+def test_another_tenants_case_is_not_found(admin: Api, operator: Api, employer_id: str) -> None:
+    case_id = ended_case(admin, employer_id)
+    other = operator.post("/v1/platform/tenants", {"slug": "t" + case_id[:8], "name": "Ander"})
+    stranger = operator.as_key(other.json()["admin_key"])
+    for answer in (
+        stranger.post(f"/v1/cases/{case_id}/legal-hold", {"reason": "x"}),
+        stranger.delete(f"/v1/cases/{case_id}/legal-hold"),
+        stranger.post(f"/v1/cases/{case_id}/erasure", {"reason": "x"}),
+        stranger.get(f"/v1/cases/{case_id}/subject-export"),
+    ):
+        assert answer.status_code == 404, answer.text
+
+
+def test_bad_bodies_are_refused_with_400_and_store_nothing(admin: Api, employer_id: str) -> None:
+    case_id = ended_case(admin, employer_id)
+    for body in ({}, {"reason": "x", "employee": "y"}, {"reason": ""}, {"reason": 7}):
+        for path in ("legal-hold", "erasure"):
+            answer = admin.post(f"/v1/cases/{case_id}/{path}", body)
+            assert answer.status_code in (400, 422), answer.text
+            assert answer.headers["Content-Type"].startswith("application/problem+json")
+    assert versions(admin, case_id) == 3
+
+
+def test_the_subject_export_holds_everything_of_the_employee_and_nothing_of_others(
+    admin: Api, employer_id: str
+) -> None:
+    case_id = ended_case(admin, employer_id, name="Fictieve Werknemer Een")
+    other_id = ended_case(admin, employer_id, name="Fictieve Werknemer Twee")
+    uploaded = admin.post(
+        f"/v1/cases/{other_id}/legal-hold", {"reason": "Geschil over de andere zaak"}
+    )
+    assert uploaded.status_code == 201
+    answer = admin.get(f"/v1/cases/{case_id}/subject-export")
+    assert answer.status_code == 200, answer.text
+    export = answer.json()
+    assert export["case"]["employee"]["name"] == "Fictieve Werknemer Een"
+    assert [e["type"] for e in export["events"]] == ["ziekmelding", "herstelmelding", "afsluiting"]
+    assert [e["version"] for e in export["trail"]] == [1, 2, 3]
+    assert export["obligations"]["case_id"] == case_id
+    assert export["retention"]["kept_until"] == "2021-03-03"
+    assert export["retention"]["erasable"] is True
+    assert export["documents"] == []
+    assert "Fictieve Werknemer Twee" not in answer.text
+    assert other_id not in answer.text
+    assert "Geschil over de andere zaak" not in answer.text
+
+
+def test_the_subject_export_lists_the_documents(admin: Api, case_id: str) -> None:
+    uploaded = admin.post(
+        f"/v1/cases/{case_id}/document",
+        data={"title": "Gespreksverslag", "occurred_on": day(1)},
+        files={"file": ("verslag.pdf", b"%PDF-1.4 fictief", "application/pdf")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    digest = uploaded.json()["data"]["document_id"]
+    export = admin.get(f"/v1/cases/{case_id}/subject-export").json()
+    (listed,) = export["documents"]
+    assert listed["title"] == "Gespreksverslag" and listed["sha256"] == digest
+    assert admin.get(listed["href"]).content == b"%PDF-1.4 fictief"
+    assert export["retention"]["refusals"] == [
+        "the case is still open: its retention term starts when it ends"
+    ]
