@@ -31,3 +31,21 @@ def post_worker_init(worker: object) -> None:
     import gc
 
     gc.freeze()
+
+
+def on_starting(server: object) -> None:
+    """Start the shared metrics directory empty: files of an earlier run would count twice."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        for name in os.listdir(directory):
+            if name.endswith(".db"):
+                os.unlink(os.path.join(directory, name))
+
+
+def child_exit(server: object, worker: object) -> None:
+    """A worker that is gone no longer reports its live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
