@@ -249,7 +249,7 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from service.cli import proof_commands
+    from service.cli import proof_commands, retention_commands
 
     main_parser = argparse.ArgumentParser(prog="spoorlog", description=__doc__)
     commands = main_parser.add_subparsers(dest="command", required=True)
@@ -308,6 +308,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=projections_rebuild)
 
     proof_commands.register(commands)
+    retention_commands.register(commands)
 
     p = commands.add_parser("backup", help="write one tenant's store to a file")
     p.add_argument("--tenant", required=True, help="the tenant's slug")

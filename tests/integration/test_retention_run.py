@@ -1,0 +1,154 @@
+"""`spoorlog retention run` through the real CLI on both stores: a dry run changes nothing,
+a run erases exactly what is due, a rerun does nothing, and a run killed with SIGKILL is
+finished by the next without erasing anything twice."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from collections import Counter
+from datetime import date
+
+from domain.access import Actor, Role
+from service.application import retention
+from service.application.tenancy import Tenancy
+from service.application.tenant_application import TenantApplication
+from service.config import Settings
+from tests.conftest import unique_slug
+from tests.served import cli_env
+
+ADMIN = Actor("test-admin", Role.ADMIN)
+FIRST = date(2019, 1, 7)
+
+
+def spoorlog(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", *args],
+        env=cli_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def seeded(tenancy: Tenancy) -> tuple[str, TenantApplication, str]:
+    slug = unique_slug("r")
+    tenancy.create_tenant(slug, "Bureau Bewaren", by="test")
+    app = tenancy.tenant(slug)
+    employer = app.register_employer(
+        ADMIN,
+        name="Bakkerij Voorbeeld",
+        kvk_number=None,
+        eigenrisicodrager_zw=False,
+        eigenrisicodrager_wga=False,
+    )
+    return slug, app, str(employer.aggregate.id)
+
+
+def open_case(app: TenantApplication, employer_id: str, first: date = FIRST) -> str:
+    opened = app.open_case(
+        ADMIN,
+        employer_id=employer_id,
+        employee={"name": "Fictief Persoon"},
+        first_sick_day=first,
+        reported_on=first,
+    )
+    return str(opened.aggregate.id)
+
+
+def ended_case(app: TenantApplication, employer_id: str, on: date = date(2019, 3, 4)) -> str:
+    case_id = open_case(app, employer_id, min(FIRST, on))
+    app.record(case_id, "herstelmelding", ADMIN, on=on, percentage=100)
+    app.record(case_id, "afsluiting", ADMIN, on=on, reason="herstel")
+    return case_id
+
+
+def erasures(app: TenantApplication) -> Counter[str]:
+    """How many erasure events each case has, read from the store itself."""
+    found: Counter[str] = Counter()
+    for notification in app.recorder.select_notifications(0, 1_000_000):
+        if notification.topic.endswith(".Wissing"):
+            found[str(notification.originator_id)] += 1
+    return found
+
+
+def test_a_dry_run_changes_nothing_a_run_erases_what_is_due_and_a_rerun_nothing(
+    tenancy: Tenancy, settings: Settings
+) -> None:
+    slug, app, employer_id = seeded(tenancy)
+    due = [ended_case(app, employer_id) for _ in range(3)]
+    still_open = open_case(app, employer_id)
+    recent = ended_case(app, employer_id, on=date.today())
+    held = ended_case(app, employer_id)
+    retention.hold(app, held, ADMIN, "Procedure kantonrechter")
+    head = app.recorder.max_notification_id()
+
+    dry = spoorlog(settings, "retention", "run", "--tenant", slug, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert sorted(
+        line.split()[3]
+        for line in dry.stdout.splitlines()
+        if line.startswith(f"{slug}: would erase ")
+    ) == (sorted(due))
+    assert f"{slug}: 6 cases looked at, would erase 3, 1 held by a legal hold" in dry.stdout
+    assert app.recorder.max_notification_id() == head
+
+    run = spoorlog(settings, "retention", "run", "--tenant", slug)
+    assert run.returncode == 0, run.stderr
+    assert f"{slug}: 6 cases looked at, erased 3, 1 held" in run.stdout
+    assert f"{slug} retention: 6/6 cases" in run.stderr  # the progress line
+    assert erasures(app) == Counter(due)
+    for kept in (still_open, recent, held):
+        assert kept not in run.stdout
+
+    after = app.recorder.max_notification_id()
+    rerun = spoorlog(settings, "retention", "run")  # every tenant
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{slug}: 6 cases looked at, erased 0, 1 held by a legal hold, 3 erased before" in (
+        rerun.stdout
+    )
+    assert app.recorder.max_notification_id() == after
+
+
+def test_a_run_killed_midway_is_finished_by_the_next_and_nothing_is_erased_twice(
+    tenancy: Tenancy, settings: Settings
+) -> None:
+    slug, app, employer_id = seeded(tenancy)
+    due = {ended_case(app, employer_id) for _ in range(150)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "retention", "run", "--tenant", slug],
+        env=cli_env(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    told = 0
+    while told < 10:  # the run has erased ten cases, and goes on
+        line = process.stdout.readline()
+        assert line, "the run ended before it erased ten cases"
+        told += line.startswith(f"{slug}: erased ")
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    process.stdout.close()
+    partly = erasures(app)
+    assert 10 <= len(partly) < len(due)
+    assert set(partly.values()) == {1}
+
+    rerun = spoorlog(settings, "retention", "run", "--tenant", slug)
+    assert rerun.returncode == 0, rerun.stderr
+    finished = erasures(app)
+    assert set(finished) == due and set(finished.values()) == {1}
+    assert (
+        f"erased {len(due) - len(partly)}, 0 held by a legal hold, {len(partly)} erased before"
+        in (rerun.stdout)
+    )
+
+
+def test_an_unknown_tenant_is_named(settings: Settings, tenancy: Tenancy) -> None:
+    seeded(tenancy)
+    answer = spoorlog(settings, "retention", "run", "--tenant", "nobody-here")
+    assert answer.returncode == 2
+    assert "no tenant nobody-here" in answer.stderr
