@@ -4,8 +4,12 @@ Run: .venv/bin/python -m tests.benchmarks.bench_projections [--store sqlite|post
      [--cases 2000] [--events-per-case 10] [--rate 50] [--seconds 10]
 
 Every figure is printed next to its anchor, measured in the same run on the
-same machine: the rebuild's events/s next to reading (and decoding) the same
-events straight from the recorder.
+same machine: the rebuild's events/s (the case list alone, then every
+projection as the runner brings them up to date) next to reading (and
+decoding) the same events straight from the recorder; and the audit trail's
+cost of one new event on a case of ``--long-case`` events next to the same on
+a case of 20 events. Goals (issue 14): every projection's rebuild at ≥ 0.3x
+read + decode; the long case within 1.5x of the short one.
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ import threading
 import time
 import uuid
 from datetime import date, timedelta
+from uuid import UUID
 
 from domain.access import Actor
 from domain.case import Case
 from projections import projection
+from projections.audit_trail import AuditTrail
 from projections.case_list import CaseList
 from service.application.tenancy import Tenancy
-from service.operations.projection_runner import ProjectionRunner, ReadModels
+from service.operations.projection_runner import PROJECTIONS, ProjectionRunner, ReadModels
 from tests.benchmarks.setup import bench_settings, store_arguments
 
 ACTOR = Actor("bench", "casemanager")
@@ -111,6 +117,30 @@ def lag_under_load(tenancy: Tenancy, slug: str, rate: float, seconds: float) -> 
     return [applied_at[pos] - at for pos, at in written if pos in applied_at]
 
 
+def one_event_cost(tenancy: Tenancy, slug: str, events: int, rounds: int = 20) -> float:
+    """Seconds the audit trail takes to apply one new event to a case of ``events`` events."""
+    app = tenancy.tenant(slug)
+    store = ReadModels(tenancy).store(slug)
+    case = Case.open_with_ziekmelding(
+        by=ACTOR,
+        employer_id=app.repository.get(UUID(next(app.case_ids())[0])).employer_id,
+        employee={"name": "Fictief Lang"},
+        first_sick_day=date.today() - timedelta(days=300),
+        reported_on=date.today() - timedelta(days=300),
+    )
+    while case.version < events:
+        case.notitie(on=date.today(), by=ACTOR, kind="contact", text="Telefonisch contact")
+    app.save(case)
+    projection.run(store, AuditTrail)
+    spent = []
+    for _ in range(rounds):
+        app.record(case.id, "notitie", ACTOR, on=date.today(), kind="contact", text="t")
+        started = time.perf_counter()
+        projection.run(store, AuditTrail)
+        spent.append(time.perf_counter() - started)
+    return statistics.median(spent)
+
+
 def main() -> None:
     parser = store_arguments(__doc__)
     parser.add_argument("--cases", type=int, default=2000)
@@ -119,6 +149,7 @@ def main() -> None:
         "--rate", type=float, default=50, help="commands per second for the lag run"
     )
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--long-case", type=int, default=2000)
     args = parser.parse_args()
 
     settings = bench_settings(args)
@@ -140,6 +171,20 @@ def main() -> None:
     print(f"result  case_list rebuild:            {rebuilt} events, {rebuild_rate:,.0f} events/s")
     print(f"ratio   rebuild / raw read:           {rebuild_rate / raw_rate:.3f}")
     print(f"ratio   rebuild / raw read + decode:  {rebuild_rate / dec_rate:.3f}")
+    started = time.perf_counter()
+    for kind in PROJECTIONS:
+        projection.rebuild(store, kind)
+    all_rate = dec_count / (time.perf_counter() - started)
+    names = ", ".join(kind.name for kind in PROJECTIONS)
+    print(f"result  rebuild of all ({names}): {all_rate:,.0f} events/s")
+    print(f"ratio   all rebuilt / raw read + decode:  {all_rate / dec_rate:.3f}")
+    short = one_event_cost(tenancy, slug, 20)
+    long = one_event_cost(tenancy, slug, args.long_case)
+    print(f"anchor  audit trail, one new event on a 20-event case:  {short * 1000:.1f} ms")
+    print(
+        f"result  audit trail, one new event on a {args.long_case}-event case: "
+        f"{long * 1000:.1f} ms (ratio {long / short:.2f})"
+    )
 
     lags = sorted(lag_under_load(tenancy, slug, args.rate, args.seconds))
     if lags:
