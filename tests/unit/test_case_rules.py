@@ -242,8 +242,10 @@ def test_every_step_of_the_contract_is_a_verb_with_its_own_event() -> None:
     from service.http.step_schemas import STEP_SCHEMAS
 
     names = {c.type_name for c in _STEP_EVENTS}
+    # A document is multipart; the retention records have endpoints of their own.
+    apart = {"document", "legal_hold", "legal_hold_opgeheven", "wissing"}
 
-    assert {p.replace("-", "_") for p in STEP_SCHEMAS} | {"document"} == names
+    assert {p.replace("-", "_") for p in STEP_SCHEMAS} | apart == names
     for name in names:
         assert callable(getattr(Case, name))
 
