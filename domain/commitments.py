@@ -33,6 +33,8 @@ ERASED = "[gewist na bewaartermijn]"
 
 def commitment(salt: str, value: Any) -> str:
     """Lowercase hex SHA-256 of the salt's 32 bytes followed by the value's canonical JSON."""
+    if not isinstance(salt, str):
+        raise ValueError("a salt is hex text")
     salt_bytes = bytes.fromhex(salt)
     if len(salt_bytes) != SALT_BYTES:
         raise ValueError(f"a salt is {SALT_BYTES} bytes, not {len(salt_bytes)}")
@@ -110,26 +112,33 @@ def hashed_form(line: Mapping[str, Any]) -> dict[str, Any]:
     ``commitments`` (path → commitment hex) stands for a value no longer shown.
     Both go; ``committed`` lists every committed path, sorted. A line with
     neither (every event recorded before commitments) is its own hashed form.
-    Raises ValueError when a salt or path does not fit the line.
+
+    Total, so every chain, leaf and verifier can call it on any line: one whose
+    salts or commitments do not fit its data (a path it lacks, a salt that is
+    no salt) keeps them, and so matches no hash an honest line ever had.
     """
     salts = line.get("salts") or {}
     given = line.get("commitments") or {}
-    form = {key: value for key, value in line.items() if key not in ("salts", "commitments")}
     if not salts and not given:
-        return form
-    if not isinstance(salts, Mapping) or not isinstance(given, Mapping):
-        raise ValueError("salts and commitments are objects of paths")
-    both = sorted(set(salts) & set(given))
-    if both:
-        raise ValueError(f"{', '.join(both)}: a salt and a commitment both")
-    data = copy.deepcopy(line.get("data"))
-    if not isinstance(data, dict):
-        raise ValueError("committed values need the line's data")
+        return {key: value for key, value in line.items() if key not in ("salts", "commitments")}
+    try:
+        return _committed(line, salts, given)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return dict(line)
+
+
+def _committed(line: Mapping[str, Any], salts: Any, given: Any) -> dict[str, Any]:
+    if set(salts) & set(given):
+        raise ValueError("a path with a salt and a commitment both")
+    data = copy.deepcopy(line["data"])
     for path, salt in salts.items():
-        _put(data, path, commitment(str(salt), _at(data, path)))
+        _put(data, path, commitment(salt, _at(data, path)))
     for path, stated in given.items():
         _at(data, path)  # the path must be one of the data's
-        _put(data, path, str(stated))
+        if not isinstance(stated, str):
+            raise ValueError(f"{path}: a commitment is hex text")
+        _put(data, path, stated)
+    form = {key: value for key, value in line.items() if key not in ("salts", "commitments")}
     form["data"] = data
     form["committed"] = sorted([*salts, *given])
     return form

@@ -150,15 +150,20 @@ def test_a_value_changed_without_its_salt_or_a_salt_changed_fails() -> None:
     assert recomputed_hash(str(case.id), 1, dropped) != line["hash"]
 
 
-def test_a_line_whose_salts_do_not_fit_it_is_refused_by_name() -> None:
-    line = line_of(open_case(), 0)
+def test_a_line_whose_salts_do_not_fit_it_matches_no_hash_and_raises_nothing() -> None:
+    case = open_case()
+    line = line_of(case, 0)
     for broken in (
         {**line, "salts": {**line["salts"], "employee.nickname": SALT}},
-        {**line, "salts": {"note": "not hex"}},
-        {**line, "salts": {"note": SALT}, "commitments": {"note": "ab" * 32}},
+        {**line, "salts": {**line["salts"], "note": "not hex"}},
+        {**line, "salts": {**line["salts"], "note": 42}},
+        {**line, "salts": ["note"]},
+        {**line, "commitments": {"note": "ab" * 32}},  # a salt and a commitment both
+        {**line, "data": "no object"},
     ):
-        with pytest.raises(ValueError):
-            hashed_form(broken)
+        form = hashed_form(broken)
+        assert form == broken and form != hashed_form(line)
+        assert recomputed_hash(str(case.id), 1, broken) != line["hash"]
 
 
 def test_a_correctie_of_the_employee_commits_the_replacement_and_the_view_shows_it() -> None:
