@@ -25,10 +25,11 @@ from eventsourcing.utils import get_topic
 
 from domain.access import Actor
 from domain.calendar import SickPeriod, sick_days, week_of_day
-from domain.commitments import disclosed, personal_paths, seal
+from domain.commitments import disclosed, personal_paths
+from domain.envelope import new_envelope
 from domain.errors import DomainError
 from domain.facts import Correction, Fact, closing_of, in_legal_order, legal_date, sick_periods_of
-from domain.hashchain import GENESIS_HASH, chained_record, hash_record
+from domain.hashchain import GENESIS_HASH
 from domain.steps.catalogue import CORRECTIE, STEPS, ZIEKMELDING, step_of
 from domain.steps.step import Proposed, Step
 from domain.trajectories import trajectories
@@ -238,7 +239,7 @@ class Case(Aggregate):
         data = {"employer_id": employer_id, **ZIEKMELDING.data(values)}
         paths = personal_paths(ZIEKMELDING, data)
         on = values["reported_on"]
-        envelope = _envelope(
+        envelope = new_envelope(
             case_id, 1, cls.Ziekmelding, on, recorded_at, by, data, GENESIS_HASH, paths
         )
         return cls._create(cls.Ziekmelding, id=case_id, timestamp=recorded_at, **envelope)
@@ -347,7 +348,7 @@ class Case(Aggregate):
         paths: list[str],
     ) -> None:
         """Chain and trigger the event (its rules were checked by the caller)."""
-        envelope = _envelope(
+        envelope = new_envelope(
             self.id, self.version + 1, event_class, on, recorded_at, by, data, self.head_hash, paths
         )
         self.trigger_event(event_class, timestamp=recorded_at, **envelope)
@@ -390,36 +391,3 @@ _STEP_EVENTS: tuple[type[Case.Event], ...] = tuple(_EVENT_CLASSES.values())
 
 CASE_TOPIC_PREFIX = get_topic(Case) + "."
 """Every stored case event's topic starts with this."""
-
-
-def _envelope(
-    case_id: UUID,
-    version: int,
-    event_class: type[Case.Event],
-    on: date,
-    recorded_at: datetime,
-    by: Actor,
-    data: dict[str, Any],
-    prev_hash: str,
-    paths: list[str],
-) -> dict[str, Any]:
-    """A new event's chained fields: the values at ``paths`` sealed, the rest as they are."""
-    hashed, personal = seal(data, paths)
-    envelope = {
-        "event_id": str(uuid4()),
-        "occurred_on": on,
-        "actor": by.id,
-        "role": by.role,
-        "data": hashed,
-        "prev_hash": prev_hash,
-    }
-    record = chained_record(
-        case_id=str(case_id),
-        version=version,
-        type=event_class.type_name,
-        schema_version=getattr(event_class, "class_version", 1),
-        recorded_at=recorded_at,
-        committed=list(personal),
-        **envelope,
-    )
-    return {**envelope, "hash": hash_record(record), "personal": personal or None}
