@@ -9,11 +9,16 @@ cannot show.
 
 from __future__ import annotations
 
+import copy
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
+from fontTools import ttLib
 from fpdf import FPDF
 
 FONT_DIR = Path(os.environ.get("SPOORLOG_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
@@ -36,29 +41,58 @@ class Paged(FPDF):
     footer_text = ""
 
     def footer(self) -> None:
-        self.set_y(-12)
+        """The footer line and the page number; shaped (slower) only where the text needs it."""
         font(self, "", 7)
         self.set_text_color(90)
-        self.cell(self.epw - 28, 4, latin(self.footer_text))
+        self.set_xy(self.l_margin, -12)
+        shaping, text = self.text_shaping, latin(self.footer_text)
+        self.text_shaping = shaping if _needs_shaping(text) else None
+        self.cell(self.epw - 28, 4, text)
+        self.text_shaping = None
         self.cell(28, 4, f"Pagina {self.page_no()} van {{nb}}", align="R")
+        self.text_shaping = shaping
         self.set_text_color(0)
 
 
 def new_document(footer: str = "") -> FPDF:
-    """An A4 document with the Unicode font registered when it is there; with a footer
-    text, every page carries it and its page number."""
+    """An A4 document in the Unicode font when it is there; with a footer text, every page
+    carries it and its page number."""
     document = Paged(format="A4") if footer else FPDF(format="A4")
     if footer:
         document.footer_text = footer
     if UNICODE:
-        for (family, style), name in FACES.items():
-            document.add_font(family, style, str(FONT_DIR / name))
         document.set_text_shaping(True)  # Arabic joins and runs right to left (HarfBuzz)
     return document
 
 
 def font(document: FPDF, style: str = "", size: float = 9, family: str = "sans") -> None:
-    document.set_font(family if UNICODE else CORE[family], style, size)
+    name = family if UNICODE else CORE[family]
+    if (document.font_family, document.font_style, document.font_size_pt) == (name, style, size):
+        return
+    if UNICODE and f"{family}{style}" not in document.fonts:
+        document.fonts[f"{family}{style}"] = _face(family, style)
+    document.set_font(name, style, size)
+
+
+@cache
+def _loaded(family: str, style: str) -> Any:
+    """A DejaVu face as fpdf2's ``add_font`` loads it, once per process: reading its
+    glyph widths costs a tenth of a second."""
+    loaded = FPDF()
+    loaded.add_font(family, style, str(FONT_DIR / FACES[(family, style)]))
+    face = loaded.fonts[f"{family}{style}"]
+    face.i = list(FACES).index((family, style)) + 1  # a resource name of its own
+    return face
+
+
+def _face(family: str, style: str) -> Any:
+    """A face for one document, added when the document first uses it (fpdf2 embeds every
+    face it holds). fpdf2's copy keeps the widths and gives the document its own record
+    of glyphs used; the font file is opened afresh (lazily), because fpdf2 cuts it down
+    to those glyphs in place when it writes the document."""
+    face = copy.deepcopy(_loaded(family, style))
+    face.ttfont = ttLib.TTFont(face.ttffile, recalcTimestamp=False, lazy=True)
+    return face
 
 
 def latin(text: str) -> str:
@@ -106,7 +140,10 @@ def paragraph(
 ) -> None:
     """Left-aligned text over the page's width (fpdf2 justifies multi_cell by default)."""
     font(document, style, size, family)
-    document.multi_cell(0, size * 0.5, latin(text), align="L", new_x="LMARGIN", new_y="NEXT")
+    shaping, text = document.text_shaping, latin(text)
+    document.text_shaping = shaping if _needs_shaping(text) else None  # shaping costs
+    document.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    document.text_shaping = shaping
 
 
 # --- rows drawn cell by cell -------------------------------------------------------
@@ -138,25 +175,52 @@ def _line_height(size: float) -> float:
     return size * 0.45
 
 
-def _shaping(document: FPDF, text: str) -> None:
-    """Shape (HarfBuzz) only text that needs it: scripts that join or run right to left.
+_SHAPED = re.compile("[^\u0000-\u02ff\u2000-\u21ff]")
+"""Anything beyond Latin and punctuation: scripts that join or run right to left."""
 
-    Latin text, Turkish and Polish included, prints the same unshaped and costs a
-    fraction; an Arabic name is shaped.
-    """
-    if UNICODE:
-        needed = not all(ord(c) < 0x0300 or 0x2000 <= ord(c) < 0x2200 for c in text)
-        if needed != bool(document.text_shaping):
-            document.set_text_shaping(needed)
+
+def _needs_shaping(text: str) -> bool:
+    """Whether text needs HarfBuzz (Arabic); Latin, Turkish and Polish print the same unshaped."""
+    return UNICODE and not text.isascii() and _SHAPED.search(text) is not None
+
+
+def _measure(document: FPDF, part: Part) -> Callable[[str], float]:
+    """How wide text is in the part's font, in mm, unshaped: from the face's glyph widths,
+    without switching the document's font (what a long table does most)."""
+    if not UNICODE:
+        font(document, part.style, part.size, part.family)
+        return document.get_string_width
+    widths, scale = _loaded(part.family, part.style).cw, part.size * 0.001 / (72 / 25.4)
+    return lambda text: sum(widths[ord(c)] for c in text) * scale
 
 
 def _wrapped(document: FPDF, width: float, part: Part) -> list[str]:
-    font(document, part.style, part.size, part.family)
-    text = latin(part.text)
-    _shaping(document, text)
-    if document.get_string_width(text) <= width - 2 * document.c_margin:
+    """The part's lines in a cell ``width`` wide: words moved whole, a word too long for a
+    line (a hash) cut. Shaped text is wrapped by fpdf2 itself."""
+    text, room = latin(part.text), width - 2 * document.c_margin
+    if _needs_shaping(text):
+        font(document, part.style, part.size, part.family)
+        return document.multi_cell(width, 4, text, dry_run=True, output="LINES")
+    measure = _measure(document, part)
+    if measure(text) <= room:
         return [text]
-    return document.multi_cell(width, 4, text, dry_run=True, output="LINES")
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if measure(candidate) <= room:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while measure(word) > room:  # cut what cannot be wrapped
+            cut = len(word) - 1
+            while cut > 1 and measure(word[:cut]) > room:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    return [*lines, line]
 
 
 def rows(
@@ -196,16 +260,23 @@ def _draw(document: FPDF, widths: Sequence[float], laid: Laid, shaded: bool = Fa
     if shaded:
         document.set_fill_color(236, 236, 236)
         document.rect(x, top, sum(widths), height, style="F")
+    colour = (0, 0, 0)
+    document.set_text_color(*colour)
     for width, cell in zip(widths, laid, strict=True):
         y = top + PAD
         for part, lines in cell:
             font(document, part.style, part.size, part.family)
-            document.set_text_color(*part.color)
+            if part.color != colour:
+                colour = part.color
+                document.set_text_color(*colour)
             step = _line_height(part.size)
             for line in lines:
-                _shaping(document, line)
-                document.set_xy(x, y)
-                document.cell(width, step, line)
+                if _needs_shaping(line):  # HarfBuzz through a cell: Arabic joins, runs RTL
+                    document.set_xy(x, y)
+                    document.cell(width, step, line)
+                else:  # plain text at its baseline, as a cell would place it: fast
+                    baseline = y + step / 2 + 0.3 * document.font_size
+                    document.text(x + document.c_margin, baseline, line)
                 y += step
         x += width
     document.set_text_color(0)

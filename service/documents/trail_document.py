@@ -83,7 +83,7 @@ def pdf(dossier: Dossier) -> bytes:
     heading(document, "Tijdlijn")
     rows(
         document,
-        (27, 115, 48),
+        (29, 113, 48),
         ("Datum", "Gebeurtenis", "Vastgelegd, door"),
         [_timeline_row(entry) for entry in dossier.entries],
     )
