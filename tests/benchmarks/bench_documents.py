@@ -6,7 +6,7 @@ Run: .venv/bin/python -m tests.benchmarks.bench_documents [--store sqlite|postgr
 For each case length: the anchor is GET /v1/cases/{id}/audit-trail as JSON,
 the result the same trail as the "Verantwoording re-integratiedossier" PDF
 (and HTML), both served by `spoorlog serve` (gunicorn) in the same run.
-Targets (issue 14): the PDF of a 2,000-event case under 1 s and at most 60×
+Targets (issue 14): the PDF of a 2,000-event case under 1 s and at most 60 times
 its JSON trail; a 300-event case under 1 s.
 """
 
@@ -19,7 +19,6 @@ from uuid import UUID
 import requests
 
 from domain.case import Case
-
 from projections import projection
 from projections.audit_trail import AuditTrail
 from service.application.tenancy import Tenancy
@@ -74,7 +73,11 @@ def main() -> None:
     app = tenancy.tenant(slug)
     employer = str(
         app.register_employer(
-            ACTOR, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
+            ACTOR,
+            name="W",
+            kvk_number=None,
+            eigenrisicodrager_zw=False,
+            eigenrisicodrager_wga=False,
         ).aggregate.id
     )
     print(f"store: {args.store}; seeding cases of {args.events} events …", flush=True)
