@@ -18,7 +18,11 @@ here instead, and tested against the Certificate Transparency test vectors.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from domain.commitments import hashed_form
+from domain.hashchain import canonical_bytes
 
 Subtree = Callable[[int, int], bytes]
 """The hash of the complete subtree at ``(level, index)``."""
@@ -26,6 +30,12 @@ Subtree = Callable[[int, int], bytes]
 
 def leaf_hash(data: bytes) -> bytes:
     return hashlib.sha256(b"\x00" + data).digest()
+
+
+def feed_leaf(line: Mapping[str, Any]) -> bytes:
+    """The leaf of a feed line (without ``chain``): over its hashed form, so erasing a
+    person's data later, which leaves the hashed form alone, changes no leaf."""
+    return leaf_hash(canonical_bytes(hashed_form(line)))
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:

@@ -1,54 +1,62 @@
-"""Checking an export offline: no server, no database, only the file (and a key).
+"""Checking an export or a case proof offline: no server, no database, only the file.
 
-What is checked, line by line (the README's algorithm):
+A tenant export (docs/proof.md gives the algorithm), line by line:
 
 1. Positions run 1, 2, 3, … without gaps or repeats.
 2. Every line's ``chain`` is SHA-256 over the previous line's chain (64
    zeros before the first) and the line's canonical form without ``chain``.
 3. Every case event's ``hash`` is recomputed from its content, and its
    ``prev_hash`` is the hash of the case's previous event, versions 1, 2, 3, ….
-4. Every checkpoint's Ed25519 signature is valid — for the pinned public key
-   when one is given — and its ``head_hash`` is the chain at its position;
-   the last checkpoint covers the last line. A checkpoint at position 0 (an
-   empty feed, signed by earlier releases) holds when its head is chain(0),
-   64 zeros.
+4. Every line is a leaf of the Merkle log; every signed tree head's root is
+   the root of the first ``tree_size`` leaves, and its signature holds (for a
+   pinned key when keys are given). The last head covers the last line.
+5. Checkpoints of the previous release (heads of the chain) hold as they did:
+   signature, and ``head_hash`` is the chain at their position; one at
+   position 0 (an empty feed) holds when its head is chain(0), 64 zeros.
 
-Every finding names its line; any finding makes the check fail.
+A case proof is recognised by its lines' ``inclusion`` paths and checked by
+:mod:`service.proof.verify_case_proof`. Every finding names its line; any
+finding makes the check fail.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from domain.checkpoint import Checkpoint, link
 from domain.hashchain import GENESIS_HASH
-from domain.verification import recomputed_hash
+from domain.merkle import MemoryTree, feed_leaf
+from service.proof.verify_case_proof import verify_case_proof
+from service.proof.verify_heads import (
+    ExportCheck,
+    Trust,
+    case_event,
+    inconsistent,
+    kept_head,
+    signed_head,
+)
 
-
-@dataclass
-class ExportCheck:
-    events: int = 0
-    head_hash: str = GENESIS_HASH
-    checkpoints: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not self.problems and self.checkpoints > 0
+__all__ = ["ExportCheck", "Trust", "verify_export"]
 
 
 def verify_export(
-    lines: Iterable[str], public_key: str | None = None, *, complete: bool = True
+    lines: Iterable[str],
+    public_key: str | Iterable[str] | None = None,
+    *,
+    complete: bool = True,
+    tsa_certificate: bytes | None = None,
+    since: dict[str, Any] | None = None,
 ) -> ExportCheck:
-    """Check every line; with ``complete`` (an export) the last line must be signed too."""
+    """Check every line; with ``complete`` (a file handed over) the last line must be
+    signed too. ``public_key``: the key, or keys, the auditor pinned."""
+    pinned = [public_key] if isinstance(public_key, str) else list(public_key or [])
+    trust = Trust(frozenset(k.lower() for k in pinned) or None, tsa_certificate, since)
+    parsed: list[tuple[int, dict[str, Any]]] = []
     result = ExportCheck()
-    chain_at: dict[int, str] = {0: GENESIS_HASH}  # earlier releases signed empty feeds
-    cases: dict[str, tuple[int, str]] = {}
-    expected, last_checkpoint = 1, 0
-    for number, text in enumerate(lines, start=1):
+    remaining = iter(lines)
+    for number, text in enumerate(remaining, start=1):
         if not text.strip():
             continue
         try:
@@ -56,8 +64,45 @@ def verify_export(
         except ValueError:
             result.problems.append(f"line {number}: not JSON")
             continue
+        if not isinstance(line, dict):
+            result.problems.append(f"line {number}: not a JSON object")
+            continue
+        if "inclusion" in line or "case_head" in line:
+            parsed.append((number, line))
+            return verify_case_proof(_rest(parsed, number, remaining), trust, result)
+        parsed.append((number, line))
+    return _verify_tenant(parsed, trust, result, complete)
+
+
+def _rest(
+    parsed: list[tuple[int, dict[str, Any]]], number: int, lines: Iterator[str]
+) -> list[tuple[int, Any]]:
+    """The lines read so far, and the others still to read (a case proof is small)."""
+    rest: list[tuple[int, Any]] = list(parsed)
+    for later, text in enumerate(lines, start=number + 1):
+        if text.strip():
+            try:
+                rest.append((later, json.loads(text)))
+            except ValueError:
+                rest.append((later, None))
+    return rest
+
+
+def _verify_tenant(
+    parsed: list[tuple[int, dict[str, Any]]], trust: Trust, result: ExportCheck, complete: bool
+) -> ExportCheck:
+    result.head_hash = GENESIS_HASH
+    tree = MemoryTree()
+    chain_at: dict[int, str] = {0: GENESIS_HASH}  # earlier releases signed empty feeds
+    cases: dict[str, tuple[int, str]] = {}
+    heads: list[tuple[int, dict[str, Any]]] = []
+    expected, covered = 1, 0
+    for number, line in parsed:
         if "checkpoint" in line:
-            last_checkpoint = _checkpoint(result, number, line["checkpoint"], chain_at, public_key)
+            covered = max(covered, _checkpoint(result, number, line["checkpoint"], chain_at, trust))
+            continue
+        if "tree_head" in line:
+            heads.append((number, line["tree_head"]))
             continue
         result.events += 1
         position = line.get("position")
@@ -79,39 +124,34 @@ def verify_export(
         result.head_hash = stated if isinstance(stated, str) else own
         if isinstance(position, int):
             chain_at[position] = result.head_hash
+        tree.append(feed_leaf(line))
         if "error" in line:
             result.problems.append(f"line {number}: the event did not decode ({line['error']})")
         elif line.get("case_id"):
-            _case_event(result, number, line, cases)
+            case_event(result, number, line, cases)
+    for index, (number, fields) in enumerate(heads):
+        head = signed_head(result, f"line {number}", fields, trust, stamped=index == len(heads) - 1)
+        if head is None:
+            continue
+        result.tree_heads += 1
+        result.head = head
+        covered = max(covered, head.tree_size)
+        if head.tree_size > tree.size or tree.root(head.tree_size).hex() != head.root_hash:
+            result.problems.append(
+                f"line {number}: tree head of size {head.tree_size} does not match the log of "
+                "the lines before it: the history up to it was changed"
+            )
+    if result.head is not None:
+        old = kept_head(result, result.head, trust)
+        if old is not None and tree.root(old.tree_size).hex() != old.root_hash:
+            result.problems.append(inconsistent(old))
     if not complete:
         return result
-    if result.checkpoints == 0:
-        result.problems.append("no checkpoint: nothing in the file is signed")
-    elif last_checkpoint < expected - 1:
-        result.problems.append(
-            f"lines after position {last_checkpoint} are not covered by a checkpoint"
-        )
+    if result.checkpoints == 0 and result.tree_heads == 0:
+        result.problems.append("no checkpoint or tree head: nothing in the file is signed")
+    elif covered < expected - 1:
+        result.problems.append(f"lines after position {covered} are not covered by a tree head")
     return result
-
-
-def _case_event(
-    result: ExportCheck, number: int, line: dict[str, Any], cases: dict[str, tuple[int, str]]
-) -> None:
-    case_id, version = str(line["case_id"]), line.get("version")
-    try:
-        own = recomputed_hash(case_id, int(version or 0), line)
-    except (KeyError, TypeError, ValueError):
-        result.problems.append(f"line {number}: a field of the event hash is missing or invalid")
-        return
-    if own != line.get("hash"):
-        result.problems.append(f"line {number}: the event does not match its hash (edited)")
-    previous_version, previous_hash = cases.get(case_id, (0, GENESIS_HASH))
-    if version != previous_version + 1 or line.get("prev_hash") != previous_hash:
-        result.problems.append(
-            f"line {number}: case {case_id} version {version} does not follow version "
-            f"{previous_version} (an event of the case was removed, added or moved)"
-        )
-    cases[case_id] = (int(version or 0), str(line.get("hash")))
 
 
 def _checkpoint(
@@ -119,7 +159,7 @@ def _checkpoint(
     number: int,
     fields: dict[str, Any],
     chain_at: dict[int, str],
-    public_key: str | None,
+    trust: Trust,
 ) -> int:
     result.checkpoints += 1
     try:
@@ -127,9 +167,9 @@ def _checkpoint(
     except TypeError:
         result.problems.append(f"line {number}: not a checkpoint")
         return 0
-    if public_key and checkpoint.public_key != public_key:
+    if trust.public_keys is not None and checkpoint.public_key not in trust.public_keys:
         result.problems.append(f"line {number}: checkpoint signed by another than the pinned key")
-    if not checkpoint.signature_is_valid(public_key):
+    if not checkpoint.signature_is_valid():
         result.problems.append(f"line {number}: checkpoint signature is not valid (forged)")
     if chain_at.get(checkpoint.position) != checkpoint.head_hash:
         result.problems.append(

@@ -1,9 +1,10 @@
-"""Checkpoints of a new tenant, of the previous release, and who may sign (both stores).
+"""Tree heads of a new tenant, checkpoints of the previous release, and who may sign
+(both stores).
 
-The previous release signed a checkpoint at position 0 of a new tenant's
-empty feed, after which ``spoorlog verify`` and ``verify-export`` reported
-"the history up to it was changed". Now an empty feed is never signed, and
-the position-0 checkpoints already in stores verify: their head is chain(0).
+An earlier release signed a checkpoint at position 0 of a new tenant's empty
+feed, after which ``spoorlog verify`` and ``verify-export`` reported "the
+history up to it was changed". Now an empty log is never signed, and the
+position-0 checkpoints already in stores verify: their head is chain(0).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from domain.hashchain import GENESIS_HASH, format_instant
 from service.application.tenancy import Tenancy
 from service.config import Settings
 from service.operations.projection_runner import ProjectionRunner
-from service.proof.checkpoints import _private_key
+from service.proof.signing import store_key
 from service.proof.verify_export import verify_export
 from tests.api.payloads import case_body, step_body
 from tests.api.test_export_api import exported, offline
@@ -73,14 +74,12 @@ def test_a_new_tenant_is_signed_only_once_it_has_events_and_its_export_verifies(
 
     record_some(admin)
     lines = exported(admin)
-    checkpoints = [json.loads(line)["checkpoint"] for line in lines if '"checkpoint"' in line]
-    assert [c["position"] for c in checkpoints] == [3]  # employer, ziekmelding, notitie
-    assert verified_offline(lines, tmp_path, checkpoints[0]["public_key"]).startswith(
-        "OK: 3 events"
-    )
+    heads = [json.loads(line)["tree_head"] for line in lines if '"tree_head"' in line]
+    assert heads[-1]["tree_size"] == 3  # employer, ziekmelding, notitie
+    assert verified_offline(lines, tmp_path, heads[0]["public_key"]).startswith("OK: 3 events")
     code, report = cli_verify(settings, admin_slug)
     assert code == 0, report
-    assert report["feed"] == {"checkpoints": 1, "problems": []}
+    assert report["feed"] == {"checkpoints": 0, "tree_heads": len(heads), "problems": []}
 
 
 def test_a_position_0_checkpoint_of_the_previous_release_still_verifies(
@@ -88,7 +87,7 @@ def test_a_position_0_checkpoint_of_the_previous_release_still_verifies(
 ) -> None:
     app = tenancy.tenant(admin_slug)
     old = sign(
-        _private_key(app),
+        store_key(app.recorder).private_bytes_raw(),
         tenant=admin_slug,
         position=0,
         head_hash=GENESIS_HASH,
@@ -108,17 +107,19 @@ def test_a_position_0_checkpoint_of_the_previous_release_still_verifies(
     case_id = record_some(admin)
     code, report = cli_verify(settings, admin_slug)  # against the checkpoints already signed
     assert code == 0, report
-    assert report["feed"]["problems"] == [] and report["feed"]["checkpoints"] >= 1
+    assert report["feed"]["problems"] == [] and report["feed"]["checkpoints"] == 1
     assert admin.get(f"/v1/cases/{case_id}/verify").json()["valid"] is True
 
     lines = exported(admin)
-    positions = [
-        json.loads(line)["checkpoint"]["position"] for line in lines if "checkpoint" in line
-    ]
-    # The runner may sign one more while the events arrive (a periodic checkpoint).
-    assert positions[0] == 0 and positions[-1] == 3 and positions == sorted(set(positions))
-    out = verified_offline(lines, tmp_path, old.public_key)
-    assert out.startswith("OK: 3 events") and f"{len(positions)} checkpoint(s)" in out
+    old_ones = [json.loads(line)["checkpoint"] for line in lines if '"checkpoint"' in line]
+    heads = [json.loads(line)["tree_head"] for line in lines if '"tree_head"' in line]
+    assert [c["position"] for c in old_ones] == [0]
+    # The runner may sign one more while the events arrive (a periodic tree head).
+    sizes = [head["tree_size"] for head in heads]
+    assert sizes[-1] == 3 and sizes == sorted(set(sizes))
+    out = verified_offline(lines, tmp_path, old.public_key)  # the store's key signs both
+    assert out.startswith("OK: 3 events") and "1 checkpoint(s)" in out
+    assert f"{len(heads)} tree head(s)" in out
 
 
 def test_a_position_0_checkpoint_of_another_head_still_fails(
@@ -127,9 +128,9 @@ def test_a_position_0_checkpoint_of_another_head_still_fails(
     """Only the empty chain's head is accepted at position 0; it is no blanket pass."""
     app = tenancy.tenant(admin_slug)
     record_some(admin)
-    lines = [line for line in exported(admin) if '"checkpoint"' not in line]
+    lines = [line for line in exported(admin) if '"tree_head"' not in line]
     forged = sign(
-        _private_key(app),
+        store_key(app.recorder).private_bytes_raw(),
         tenant=admin_slug,
         position=0,
         head_hash="ab" * 32,
@@ -140,7 +141,7 @@ def test_a_position_0_checkpoint_of_another_head_still_fails(
     assert any("checkpoint of position 0 does not match the chain" in p for p in result.problems)
 
 
-def test_only_an_admin_signs_a_checkpoint_on_demand(admin: Api) -> None:
+def test_only_an_admin_signs_a_tree_head_on_demand(admin: Api) -> None:
     """Auditors are read-only: they read checkpoints and export, they do not sign."""
     record_some(admin)
     auditor = admin.as_key(

@@ -1,4 +1,4 @@
-"""Checkpoints and the verifiable export, on both stores (issue 5).
+"""Signed tree heads and the verifiable export, on both stores (issues 5 and 13).
 
 The export is checked offline by ``spoorlog verify-export`` — in a process
 with no database settings at all — and every kind of change to the file is
@@ -16,11 +16,18 @@ from typing import Any
 
 import pytest
 
-from domain.checkpoint import Checkpoint
+from domain.tree_head import TreeHead
 from service.proof.verify_export import verify_export
 from tests.api.payloads import case_body, step_body
 from tests.conftest import Api
 from tests.served import cli_env
+
+
+SIGNED = ('{"checkpoint"', '{"tree_head"')
+
+
+def events_of(lines: list[str]) -> list[str]:
+    return [line for line in lines if not line.startswith(SIGNED)]
 
 
 def exported(api: Api) -> list[str]:
@@ -53,14 +60,14 @@ def offline(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_an_export_verifies_offline(export_lines: list[str], tmp_path: Path) -> None:
-    events = [json.loads(line) for line in export_lines if '"checkpoint"' not in line]
+    events = [json.loads(line) for line in events_of(export_lines)]
     assert [e["position"] for e in events] == list(range(1, len(events) + 1))
     assert {e["type"] for e in events} >= {"employer_registered", "ziekmelding", "notitie"}
-    checkpoint = json.loads(export_lines[-1])["checkpoint"]
-    assert checkpoint["position"] == len(events) and checkpoint["head_hash"] == events[-1]["chain"]
+    head = json.loads(export_lines[-1])["tree_head"]
+    assert head["tree_size"] == len(events) and len(head["root_hash"]) == 64
     file = tmp_path / "export.jsonl"
     file.write_text("".join(export_lines))
-    run = offline(file, "--public-key", checkpoint["public_key"])
+    run = offline(file, "--public-key", head["public_key"])
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith(f"OK: {len(events)} events")
     assert not (tmp_path / "no-such-store").exists()  # it touched no store
@@ -93,13 +100,13 @@ def _add(lines: list[str]) -> list[str]:
 
 
 def _forge(lines: list[str]) -> list[str]:
-    checkpoint = json.loads(lines[-1])["checkpoint"]
-    checkpoint["position"] -= 1  # claim less was covered, keep the signature
-    return [*lines[:-1], json.dumps({"checkpoint": checkpoint}) + "\n"]
+    head = json.loads(lines[-1])["tree_head"]
+    head["tree_size"] -= 1  # claim less was covered, keep the signature
+    return [*lines[:-1], json.dumps({"tree_head": head}) + "\n"]
 
 
-def _drop_checkpoints(lines: list[str]) -> list[str]:
-    return [line for line in lines if '"checkpoint"' not in line]
+def _drop_heads(lines: list[str]) -> list[str]:
+    return events_of(lines)
 
 
 @pytest.mark.parametrize(
@@ -109,8 +116,8 @@ def _drop_checkpoints(lines: list[str]) -> list[str]:
         (_remove, "lines removed"),
         (_reorder, "where"),
         (_add, "a line added or moved"),
-        (_forge, "checkpoint signature is not valid (forged)"),
-        (_drop_checkpoints, "no checkpoint"),
+        (_forge, "signature is not valid (forged or altered)"),
+        (_drop_heads, "no checkpoint or tree head"),
     ],
 )
 def test_verify_export_names_every_kind_of_change(
@@ -121,25 +128,25 @@ def test_verify_export_names_every_kind_of_change(
     run = offline(file)
     assert run.returncode == 1, run.stdout
     assert finding in run.stdout
-    assert run.stdout.startswith("line ") or finding == "no checkpoint"
+    assert run.stdout.startswith("line ") or finding.startswith("no checkpoint")
 
 
-def test_a_checkpoint_signed_by_another_key_fails_when_the_key_is_pinned(
+def test_a_head_signed_by_another_key_fails_when_the_key_is_pinned(
     export_lines: list[str],
 ) -> None:
-    checkpoint = json.loads(export_lines[-1])["checkpoint"]
-    assert verify_export(export_lines, checkpoint["public_key"]).valid
+    head = json.loads(export_lines[-1])["tree_head"]
+    assert verify_export(export_lines, head["public_key"]).valid
     other = verify_export(export_lines, "ab" * 32)
     assert not other.valid
-    assert any("pinned" in p for p in other.problems)
+    assert any("not among the pinned keys" in p for p in other.problems)
 
 
 def test_checkpoints_are_signed_and_kept(admin: Api, employer_id: str) -> None:
     admin.post("/v1/cases", case_body(employer_id, 10))
     made = admin.post("/v1/checkpoints")
     assert made.status_code == 201, made.text
-    checkpoint = Checkpoint(**made.json())
-    assert checkpoint.signature_is_valid()
+    head = TreeHead(**made.json())
+    assert head.problem() is None and head.tree_size == 2  # the employer and the case
     assert admin.get("/v1/checkpoints/latest").json() == made.json()
     casemanager = admin.as_key(
         admin.post("/v1/api-keys", {"name": "cm", "role": "casemanager"}).json()["key"]
@@ -150,7 +157,7 @@ def test_checkpoints_are_signed_and_kept(admin: Api, employer_id: str) -> None:
         admin.post("/v1/api-keys", {"name": "a", "role": "auditor"}).json()["key"]
     )
     assert auditor.get("/v1/export").status_code == 200
-    assert auditor.get("/v1/checkpoints/latest").json()["public_key"] == checkpoint.public_key
+    assert auditor.get("/v1/checkpoints/latest").json()["public_key"] == head.public_key
 
 
 def test_events_removed_from_the_store_after_a_checkpoint_fail_the_export(
@@ -168,7 +175,9 @@ def test_events_removed_from_the_store_after_a_checkpoint_fail_the_export(
     file.write_text("".join(exported(admin)))
     run = offline(file)
     assert run.returncode == 1
-    assert "does not match the chain: the history up to it was changed" in run.stdout
+    assert "does not match the log of the lines before it: the history up to it was changed" in (
+        run.stdout
+    )
 
 
 def test_spoorlog_export_writes_the_same_verifiable_history(
@@ -184,5 +193,4 @@ def test_spoorlog_export_writes_the_same_verifiable_history(
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines(keepends=True)
     assert verify_export(lines).valid
-    events = [line for line in lines if '"checkpoint"' not in line]
-    assert events == [line for line in export_lines if '"checkpoint"' not in line]
+    assert events_of(lines) == events_of(export_lines)
