@@ -25,6 +25,7 @@ from domain.employer import Regime
 from domain.errors import DomainError
 from domain.facts import Fact, legal_date, sick_periods_of
 from domain.obligations.rules import _ended_on as obligations_end
+from domain.policy import RetentionPolicy
 from domain.steps.privacy import (
     LEGAL_HOLD,
     LEGAL_HOLD_OPGEHEVEN,
@@ -42,27 +43,6 @@ ex-employees in UWV's place and must account for it (AP beleidsregels)."""
 TERM_YEARS_EIGENRISICODRAGER_WGA = 10
 """Ten years when the employer carries the WGA itself: it bears the benefit for up to
 ten years after the waiting period (AP beleidsregels)."""
-LONGEST_EXTRA_YEARS = 30
-"""An input bound on a bureau's lengthening: beyond it a term is no term."""
-
-
-@dataclass(frozen=True)
-class RetentionPolicy:
-    """A bureau's own lengthening of the terms: extra years, and why (the AVG asks for a
-    reason to keep data longer, art. 5 lid 2 AVG: accountability)."""
-
-    extra_years: int = 0
-    reason: str | None = None
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.extra_years <= LONGEST_EXTRA_YEARS:
-            raise DomainError(
-                f"extra_years must lie between 0 and {LONGEST_EXTRA_YEARS}: a bureau may "
-                "lengthen the retention term, never shorten it",
-                "extra_years",
-            )
-        if self.extra_years and not (self.reason or "").strip():
-            raise DomainError("a longer retention term needs a stated reason", "reason")
 
 
 def ended_on(facts: list[Fact], regime: Regime) -> date | None:

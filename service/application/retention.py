@@ -17,9 +17,9 @@ from domain.access import Actor, Role
 from domain.case import Case
 from domain.errors import DomainError
 from domain.facts import legal_date
+from domain.policy import Policy, RetentionPolicy, TenantPolicy
 from domain.retention import (
     Retention,
-    RetentionPolicy,
     erase,
     lift_legal_hold,
     place_legal_hold,
@@ -32,16 +32,35 @@ RETENTION_RUN = Actor("retention-run", Role.ADMIN)
 RUN_REASON = "bewaartermijn verstreken (spoorlog retention run)"
 
 
-def policy_of(app: TenantApplication) -> RetentionPolicy | None:
-    """The bureau's lengthening of the terms. Not yet a setting of its own: the law's
-    terms apply (a tenant policy that lengthens them would be a new policy event)."""
-    return None
+def policy_of(app: TenantApplication, at: datetime | None = None) -> RetentionPolicy | None:
+    """The bureau's lengthening of the terms in force at ``at`` (now when None)."""
+    recorded = app.policy_record()
+    return recorded.retention_at(at) if recorded else None
 
 
-def judge(app: TenantApplication, case: Case, now: datetime | None = None) -> Retention:
-    """The case's retention on the legal date of ``now``."""
-    today = legal_date(now or datetime.now(UTC))
-    return retention(case.facts, app.regime(case), today, policy_of(app))
+def set_policy(app: TenantApplication, by: Actor, policy: RetentionPolicy) -> Recorded:
+    """Record the bureau's lengthening; the first setting of any policy creates it (with
+    the UWV defaults for the thresholds, as when none was set)."""
+
+    def load() -> TenantPolicy:
+        return app.policy_record() or TenantPolicy.set(Policy(), by.id, by.role)
+
+    def act(current: TenantPolicy) -> None:
+        current.change_retention(policy, by.id, by.role)
+
+    return app._command(load, act, None)
+
+
+def judge(
+    app: TenantApplication,
+    case: Case,
+    now: datetime | None = None,
+    policy: RetentionPolicy | None = None,
+) -> Retention:
+    """The case's retention on the legal date of ``now``, by the bureau's policy then."""
+    now = now or datetime.now(UTC)
+    policy = policy or policy_of(app, now)
+    return retention(case.facts, app.regime(case), legal_date(now), policy)
 
 
 def hold(app: TenantApplication, case_id: str | UUID, by: Actor, reason: str) -> Recorded:
@@ -63,7 +82,12 @@ def lift(app: TenantApplication, case_id: str | UUID, by: Actor, reason: str | N
 
 
 def erase_case(
-    app: TenantApplication, case_id: str | UUID, by: Actor, reason: str, now: datetime | None = None
+    app: TenantApplication,
+    case_id: str | UUID,
+    by: Actor,
+    reason: str,
+    now: datetime | None = None,
+    loaded: Case | None = None,
 ) -> Recorded:
     """Record the erasure of the case's personal data, judged on the legal date of ``now``;
     a DomainError naming why while it is open, its term runs or a hold is set.
@@ -72,10 +96,16 @@ def erase_case(
     the store of personal values; until it exists this records the erasure only.
     """
 
+    first = [loaded] if loaded is not None else []
+
+    def load() -> Case:
+        """The case the caller loaded, for the first attempt; as stored for a retry."""
+        return first.pop() if first else app.case(case_id, by)
+
     def act(case: Case) -> None:
         erase(case, by=by, reason=reason, judged=judge(app, case, now))
 
-    return app._command(lambda: app.case(case_id, by), act, None)
+    return app._command(load, act, None)
 
 
 @dataclass
@@ -109,10 +139,12 @@ def run(
     doubled (a twin run racing for the same case gets the domain's refusal).
     """
     report = RunReport(app.slug, dry_run)
+    policy = policy_of(app, now)
     case_ids = [case_id for case_id, _ in app.case_ids()]
     for case_id in case_ids:
         report.looked_at += 1
-        judged = judge(app, app.case(case_id, RETENTION_RUN), now)
+        case = app.case(case_id, RETENTION_RUN)
+        judged = judge(app, case, now, policy)
         if judged.erased is not None:
             report.already_erased += 1
         elif judged.hold is not None and judged.ended_on is not None:
@@ -124,7 +156,7 @@ def run(
                 report.erased.append(case_id)
             else:
                 try:
-                    erase_case(app, case_id, RETENTION_RUN, RUN_REASON, now)
+                    erase_case(app, case_id, RETENTION_RUN, RUN_REASON, now, case)
                 except DomainError as refused:  # a twin run was first
                     tell(f"skipped {case_id}: {refused}")
                 else:

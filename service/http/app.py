@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None)
         proof.blp,
         trajectories.blp,
         retention.blp,
+        retention.policy_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -6,11 +6,11 @@ as every case command's does.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
-from domain.steps.privacy import LEGAL_HOLD, LEGAL_HOLD_OPGEHEVEN, WISSING
+from domain.steps.privacy import LEGAL_HOLD, LEGAL_HOLD_OPGEHEVEN, REASON_NOTE, WISSING
 from domain.steps.step import Step
-from service.http.fields import Day, Strict
+from service.http.fields import Day, Strict, StrictInt
 from service.http.schemas import CaseOut, EventOut, ObligationsOut, TrailEntryOut
 from service.http.step_schemas import field_for
 
@@ -63,3 +63,37 @@ class SubjectExportOut(Strict):
     trail = fields.List(fields.Nested(TrailEntryOut))
     documents = fields.List(fields.Nested(ListedDocumentOut))
     retention = fields.Nested(RetentionOut)
+
+
+class RetentionPolicyIn(Strict):
+    """The bureau's lengthening of the retention terms: never shorter than the law's."""
+
+    extra_years = StrictInt(
+        required=True,
+        metadata={"description": "Years kept beyond the law's term (0 to 30)."},
+    )
+    reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=1000),
+        metadata={"description": "Required when extra_years is above 0. " + REASON_NOTE},
+    )
+
+
+class RetentionChangeOut(Strict):
+    extra_years = fields.Integer()
+    reason = fields.String(allow_none=True)
+    changed_at = fields.String()
+    actor = fields.String()
+    role = fields.String()
+
+
+class RetentionPolicyOut(Strict):
+    extra_years = fields.Integer()
+    reason = fields.String(allow_none=True)
+    terms = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "The term in years by the employer's regime, as in force."},
+    )
+    changes = fields.List(fields.Nested(RetentionChangeOut))

@@ -38,6 +38,10 @@ def refused(answer: Any, *phrases: str) -> str:
     return detail
 
 
+def put(api: Api, body: dict[str, Any]) -> Any:
+    return api.request("PUT", "/v1/settings/retention", json=body)
+
+
 def versions(admin: Api, case_id: str) -> int:
     return admin.get(f"/v1/cases/{case_id}").json()["version"]
 
@@ -196,3 +200,36 @@ def test_the_subject_export_lists_the_documents(admin: Api, case_id: str) -> Non
     assert export["retention"]["refusals"] == [
         "the case is still open: its retention term starts when it ends"
     ]
+
+
+def test_a_bureau_lengthens_the_terms_with_a_reason_and_never_shortens_them(
+    admin: Api, employer_id: str
+) -> None:
+    case_id = ended_case(admin, employer_id)
+    assert admin.get("/v1/settings/retention").json() == {
+        "extra_years": 0,
+        "reason": None,
+        "terms": {"default": 2, "eigenrisicodrager_zw": 5, "eigenrisicodrager_wga": 10},
+        "changes": [],
+    }
+    refused(put(admin, {"extra_years": -1}), "never shorten")
+    refused(put(admin, {"extra_years": 3}), "stated reason")
+    key = admin.post("/v1/api-keys", {"name": "cm", "role": "casemanager"}).json()["key"]
+    assert put(admin.as_key(key), {"extra_years": 0}).status_code == 403
+
+    changed = put(admin, {"extra_years": 10, "reason": "Lopende procedures"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["terms"] == {
+        "default": 12,
+        "eigenrisicodrager_zw": 15,
+        "eigenrisicodrager_wga": 20,
+    }
+    refused(
+        admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "verzoek"}),
+        "runs until 2031-03-03 (12 years",
+    )
+    restored = put(admin, {"extra_years": 0})
+    assert [c["extra_years"] for c in restored.json()["changes"]] == [10, 0]
+    assert restored.json()["changes"][0]["reason"] == "Lopende procedures"
+    assert admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "termijn"}).status_code == 201
+    assert admin.get("/v1/settings").json()["history"] != []  # the thresholds' defaults, set

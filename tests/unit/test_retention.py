@@ -229,3 +229,16 @@ def test_a_closed_case_still_refuses_ordinary_steps_after_a_hold() -> None:
     place_legal_hold(case, by=ADMIN, reason="Geschil")
     with pytest.raises(DomainError, match="closed"):
         case.notitie(on=date(2019, 3, 4), by=CASEMANAGER, kind="gesprek", text="t")
+
+
+def test_the_bureaus_lengthening_in_force_is_the_latest_at_the_instant() -> None:
+    from domain.policy import Policy, TenantPolicy
+
+    policy = TenantPolicy.set(Policy(), "key-admin", "admin")
+    assert policy.retention_at() == RetentionPolicy()
+    policy.change_retention(RetentionPolicy(3, "procedures"), "key-admin", "admin")
+    first = policy.retention_history[-1].timestamp
+    policy.change_retention(RetentionPolicy(0), "key-admin", "admin")
+    assert policy.retention_at(first) == RetentionPolicy(3, "procedures")
+    assert policy.retention_at() == RetentionPolicy(0)
+    assert policy.at() == Policy()  # the thresholds are untouched

@@ -14,7 +14,10 @@ from flask import Response
 
 from domain.access import Role
 from domain.case import Case
+from domain.employer import Regime
 from domain.hashchain import format_instant
+from domain.policy import RetentionPolicy, TenantPolicy
+from domain.retention import term_years
 from projections.audit_trail import AuditTrail
 from service.application import retention
 from service.application.tenant_application import Recorded
@@ -26,6 +29,8 @@ from service.http.retention_schemas import (
     ErasureIn,
     LegalHoldIn,
     LegalHoldLiftArgs,
+    RetentionPolicyIn,
+    RetentionPolicyOut,
     SubjectExportOut,
 )
 from service.http.schemas import EventOut
@@ -38,6 +43,14 @@ blp = Blueprint(
     description="Retention and erasure (AVG): legal hold, erasure, subject export",
 )
 blp.before_request(auth.authenticate)
+
+policy_blp = Blueprint(
+    "retention_policy",
+    __name__,
+    url_prefix="/v1/settings/retention",
+    description="Retention and erasure (AVG): the bureau's retention terms",
+)
+policy_blp.before_request(auth.authenticate)
 
 
 def _admin(why: str) -> None:
@@ -139,3 +152,50 @@ def _documents(case: Case) -> list[dict[str, Any]]:
         for fact in case.facts
         if fact.type == "document"
     ]
+
+
+@policy_blp.route("", methods=["GET"])
+@policy_blp.response(200, RetentionPolicyOut)
+def get_retention_policy() -> Response:
+    """The retention terms in force (2, 5 or 10 years by the employer's regime, plus the
+    bureau's lengthening) and every change of the lengthening."""
+    return answer(_policy_json(auth.tenant().policy_record()))
+
+
+@policy_blp.route("", methods=["PUT"])
+@policy_blp.arguments(RetentionPolicyIn)
+@policy_blp.response(200, RetentionPolicyOut)
+def put_retention_policy(payload: dict[str, Any]) -> Response:
+    """Lengthen the retention terms by whole years, with a reason (0 restores the law's).
+
+    422 for fewer than 0 years or a lengthening without a reason.
+    """
+    _admin("Only an admin key may change the retention terms.")
+    policy = RetentionPolicy(payload["extra_years"], payload["reason"])
+    recorded = retention.set_policy(auth.tenant(), auth.actor(), policy)
+    return answer(_policy_json(recorded.aggregate))
+
+
+def _policy_json(record: TenantPolicy | None) -> dict[str, Any]:
+    current = record.retention_at() if record else RetentionPolicy()
+    regimes = {
+        "default": Regime(),
+        "eigenrisicodrager_zw": Regime(eigenrisicodrager_zw=True),
+        "eigenrisicodrager_wga": Regime(eigenrisicodrager_wga=True),
+    }
+    changes = [
+        {
+            "extra_years": change.extra_years,
+            "reason": change.reason,
+            "changed_at": format_instant(change.timestamp),
+            "actor": change.actor,
+            "role": change.role,
+        }
+        for change in (record.retention_history if record else [])
+    ]
+    return {
+        "extra_years": current.extra_years,
+        "reason": current.reason,
+        "terms": {name: term_years(regime, current) for name, regime in regimes.items()},
+        "changes": changes,
+    }

@@ -1,0 +1,146 @@
+"""Retention run benchmark: erasing due cases, against deleting key rows from a table.
+
+Run: .venv/bin/python -m tests.benchmarks.bench_retention [--store sqlite|postgres]
+     [--cases 10000]
+
+Seeds ``--cases`` cases that ended in 2019 (their two-year term long over),
+then runs the retention run over them (one transaction per case: load the
+case, judge its term, record the erasure) and prints cases/s. The anchor, in
+the same run and the same store: deleting as many rows from a table of
+per-case 32-byte keys, one transaction per row (as the run erases one case
+per transaction), and all of them in one statement. No per-case key table
+exists in the store yet, so this table stands in for it: what destroying a
+key costs beside recording that it was destroyed.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from datetime import date
+from typing import Any
+
+from domain.access import Actor
+from domain.case import Case
+from service.application import retention
+from service.application.tenancy import Tenancy
+from service.application.tenant_application import TenantApplication
+from service.persistence.stores import schema_name
+from tests.benchmarks.setup import bench_settings, store_arguments
+
+ACTOR = Actor("bench", "admin")
+FIRST, RECOVERED = date(2019, 1, 7), date(2019, 3, 4)
+BATCH = 500
+
+
+def seed(tenancy: Tenancy, cases: int) -> tuple[str, TenantApplication]:
+    slug = f"bench{uuid.uuid4().hex[:8]}"
+    tenancy.create_tenant(slug, "Benchmark")
+    app = tenancy.tenant(slug)
+    employer = app.register_employer(
+        ACTOR, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
+    ).aggregate
+    batch = []
+    for n in range(cases):
+        case = Case.open_with_ziekmelding(
+            by=ACTOR,
+            employer_id=str(employer.id),
+            employee={"name": f"Fictief {n}", "personnel_number": f"B-{n}"},
+            first_sick_day=FIRST,
+            reported_on=FIRST,
+        )
+        case.herstelmelding(on=RECOVERED, by=ACTOR, percentage=100)
+        case.afsluiting(on=RECOVERED, by=ACTOR, reason="herstel")
+        batch.append(case)
+        if len(batch) == BATCH:
+            app.save(*batch)
+            batch = []
+    if batch:
+        app.save(*batch)
+    return slug, app
+
+
+class KeyTable:
+    """A table of per-case keys in the tenant's own store (its schema on PostgreSQL)."""
+
+    def __init__(self, app: TenantApplication, slug: str, postgres: bool) -> None:
+        self.datastore: Any = app.recorder.datastore  # type: ignore[attr-defined]
+        self.table = f"{schema_name(slug)}.bench_case_keys" if postgres else "bench_case_keys"
+        self.mark = "%s" if postgres else "?"
+        blob = "BYTEA" if postgres else "BLOB"
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                f"CREATE TABLE {self.table} (case_id TEXT PRIMARY KEY, data_key {blob} NOT NULL)"
+            )
+
+    def fill(self, case_ids: list[str]) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.executemany(
+                f"INSERT INTO {self.table} VALUES ({self.mark}, {self.mark})",
+                [(case_id, secrets.token_bytes(32)) for case_id in case_ids],
+            )
+
+    def delete_each(self, case_ids: list[str]) -> float:
+        """One transaction per row; seconds."""
+        started = time.perf_counter()
+        for case_id in case_ids:
+            with self.datastore.transaction(commit=True) as cursor:
+                cursor.execute(f"DELETE FROM {self.table} WHERE case_id = {self.mark}", (case_id,))
+        return time.perf_counter() - started
+
+    def delete_all(self) -> float:
+        """Every row in one statement; seconds."""
+        started = time.perf_counter()
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f"DELETE FROM {self.table}")
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = store_arguments(__doc__)
+    parser.add_argument("--cases", type=int, default=10_000)
+    args = parser.parse_args()
+    tenancy = Tenancy(bench_settings(args))
+    try:
+        started = time.perf_counter()
+        slug, app = seed(tenancy, args.cases)
+        print(f"seeded {args.cases} ended cases in {time.perf_counter() - started:.1f} s")
+        case_ids = [case_id for case_id, _ in app.case_ids()]
+
+        started = time.perf_counter()
+        report = retention.run(app, dry_run=False)
+        seconds = time.perf_counter() - started
+        assert len(report.erased) == args.cases, report
+        run_rate = args.cases / seconds
+        print(
+            f"retention run: {args.cases} cases erased in {seconds:.2f} s ({run_rate:,.0f} cases/s)"
+        )
+
+        keys = KeyTable(app, slug, args.store == "postgres")
+        keys.fill(case_ids)
+        each = keys.delete_each(case_ids)
+        each_rate = args.cases / each
+        keys.fill(case_ids)
+        bulk = keys.delete_all()
+        print(
+            f"key rows deleted one transaction each: {each:.2f} s ({each_rate:,.0f} rows/s); "
+            f"in one statement: {bulk * 1000:.1f} ms ({args.cases / bulk:,.0f} rows/s)"
+        )
+        print(
+            f"ratio: the run at {run_rate / each_rate:.2f}x the per-row delete, "
+            f"{run_rate / (args.cases / bulk):.4f}x the one-statement delete"
+        )
+
+        started = time.perf_counter()
+        again = retention.run(app, dry_run=False)
+        print(
+            f"rerun: {again.looked_at} cases looked at, {len(again.erased)} erased, "
+            f"{time.perf_counter() - started:.2f} s"
+        )
+    finally:
+        tenancy.close()
+
+
+if __name__ == "__main__":
+    main()
