@@ -78,9 +78,15 @@ def open_tenancy(settings: Settings) -> Tenancy:
 def open_tenant(settings: Settings, slug: str) -> tuple[Tenancy, TenantApplication]:
     """An existing tenant's Application; a missing store or tenant is a ``CommandError``
     naming the tenant and where it was looked for. Creates nothing."""
+    tenancy = open_tenancy(settings)
+    return tenancy, known_tenant(tenancy, slug)
+
+
+def known_tenant(tenancy: Tenancy, slug: str) -> TenantApplication:
+    """The tenant's Application in stores already open, if it exists; else ``CommandError``."""
     from service.application.errors import NotFound
 
-    tenancy = open_tenancy(settings)
+    settings = tenancy.settings
     try:
         tenancy.control.tenant(slug)
     except NotFound:
@@ -89,7 +95,7 @@ def open_tenant(settings: Settings, slug: str) -> tuple[Tenancy, TenantApplicati
         raise CommandError(
             f"tenant {slug} is registered but its store is missing in {store_description(settings)}"
         )
-    return tenancy, tenancy.tenant(slug)
+    return tenancy.tenant(slug)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -183,11 +189,10 @@ def projections_rebuild(args: argparse.Namespace) -> int:
     from projections.progress import ProgressReport
     from service.operations.projection_runner import PROJECTIONS, ReadModels
 
-    settings = _settings(args)
-    tenancy = open_tenancy(settings)
+    tenancy = open_tenancy(_settings(args))
     read_models = ReadModels(tenancy)
     for slug in [args.tenant] if args.tenant else tenancy.control.tenants():
-        open_tenant(settings, slug)  # an unknown tenant is an error, not an empty rebuild
+        known_tenant(tenancy, slug)  # an unknown tenant is an error, not an empty rebuild
         for kind in PROJECTIONS:
             report = ProgressReport(f"{slug} {kind.name}")
             done = projection.rebuild(read_models.store(slug), kind, progress=report)
