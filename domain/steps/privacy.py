@@ -40,6 +40,13 @@ def erasure_of(facts: list[Fact]) -> Fact | None:
     return next((f for f in facts if f.type == "wissing"), None)
 
 
+def never_corrected(proposed: Proposed) -> None:
+    """These records are not corrected: a hold is lifted and placed anew, an erasure stands
+    (a correctie could otherwise reopen what the record closed)."""
+    if proposed.correcting:
+        raise DomainError("a legal hold, its lifting and an erasure are never corrected")
+
+
 def not_held_yet(proposed: Proposed) -> None:
     """One hold at a time: a second would make lifting ambiguous."""
     held = legal_hold_of(proposed.case.facts)
@@ -71,7 +78,7 @@ LEGAL_HOLD = Step(
     path=None,
     doc="A legal hold: the file is kept past its retention term while a dispute needs it.",
     fields=(_reason(),),
-    rules=(not_erased, not_held_yet),
+    rules=(never_corrected, not_erased, not_held_yet),
     sentence=template(
         "Legal hold gezet {when}: het dossier wordt niet gewist zolang de hold staat. "
         "Reden: {reason}."
@@ -88,7 +95,7 @@ LEGAL_HOLD_OPGEHEVEN = Step(
     path=None,
     doc="The legal hold is lifted: the retention term applies again.",
     fields=(_reason(required=False),),
-    rules=(held,),
+    rules=(never_corrected, held),
     sentence=template("Legal hold opgeheven {when}. Reden: {reason}."),
     source="art. 5 lid 1 sub e AVG",
     note=False,
@@ -115,7 +122,7 @@ WISSING = Step(
         Internal("kept_until", "bewaard tot en met"),
         Internal("term_years", "bewaartermijn in jaren"),
     ),
-    rules=(not_erased,),
+    rules=(never_corrected, not_erased),
     sentence=_wissing,
     source="art. 5 lid 1 sub e en art. 17 AVG; AP beleidsregels De zieke werknemer",
     note=False,

@@ -242,3 +242,18 @@ def test_the_bureaus_lengthening_in_force_is_the_latest_at_the_instant() -> None
     assert policy.retention_at(first) == RetentionPolicy(3, "procedures")
     assert policy.retention_at() == RetentionPolicy(0)
     assert policy.at() == Policy()  # the thresholds are untouched
+
+
+def test_a_hold_is_never_corrected() -> None:
+    case = recovered()
+    place_legal_hold(case, by=ADMIN, reason="Geschil")
+    hold = case.facts[-1]
+    with pytest.raises(DomainError, match="never corrected"):
+        case.correctie(
+            on=date(2019, 3, 4),
+            by=ADMIN,
+            event_id=hold.event_id,
+            reason="anders",
+            replacement={"reason": "Iets anders"},
+        )
+    assert case.facts[-1] is hold
