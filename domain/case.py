@@ -25,6 +25,7 @@ from eventsourcing.utils import get_topic
 
 from domain.access import Actor
 from domain.calendar import SickPeriod, sick_days, week_of_day
+from domain.clock import recording_instant
 from domain.commitments import disclosed, personal_paths
 from domain.envelope import new_envelope
 from domain.errors import DomainError
@@ -60,6 +61,8 @@ class Case(Aggregate):
         """The step's declaration: fields, rules, label, sentence."""
         type_name: ClassVar[str] = ""
         """The step's name in the API and the audit trail (snake_case Dutch)."""
+        create_timestamp = staticmethod(recording_instant)
+        """Recording instants come from :mod:`domain.clock`: the wall clock, but for a seeder."""
 
         def apply(self, case: Case) -> None:
             case._remember(self)

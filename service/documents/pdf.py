@@ -135,6 +135,14 @@ def heading(
     font(document, "", 8)
 
 
+def banner(document: FPDF, text: str) -> None:
+    """A marked line across the top of the first page (the demo's "fictieve gegevens")."""
+    document.set_fill_color(255, 236, 179)
+    font(document, "B", 11)
+    document.cell(0, 8, latin(text), align="C", fill=True, new_x="LMARGIN", new_y="NEXT")
+    document.ln(2)
+
+
 def paragraph(
     document: FPDF, text: str, size: float = 8, style: str = "", family: str = "sans"
 ) -> None:

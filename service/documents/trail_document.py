@@ -17,6 +17,7 @@ from service.documents.pdf import (
     GREY,
     RED,
     Part,
+    banner,
     font,
     heading,
     latin,
@@ -43,7 +44,7 @@ def pdf(dossier: Dossier) -> bytes:
     document.set_title(latin(f"{dossier.title} {dossier.employee}"))
     document.add_page()
     if dossier.demo:
-        banner(document)
+        banner(document, DEMO_BANNER)
     font(document, "B", 15)
     document.cell(0, 8, latin(dossier.title), new_x="LMARGIN", new_y="NEXT")
     paragraph(document, f"Wet verbetering poortwachter · stand per {dossier.stand_per}", 9)
@@ -120,14 +121,6 @@ def _timeline_row(entry: Entry) -> list[list[Part]]:
         told.append(Part(entry.original, "I", 7, color=GREY))
     told.append(Part(entry.hash, size=6.3, family="mono", color=GREY))
     return [[Part(entry.occurred_on)], told, [Part(entry.recorded_at), Part(entry.actor, size=7)]]
-
-
-def banner(document: FPDF) -> None:
-    """The demo's mark at the top of its documents: nothing in it is a real person."""
-    document.set_fill_color(255, 236, 179)
-    font(document, "B", 11)
-    document.cell(0, 8, latin(DEMO_BANNER), align="C", fill=True, new_x="LMARGIN", new_y="NEXT")
-    document.ln(2)
 
 
 def _verification(document: FPDF, dossier: Dossier) -> None:

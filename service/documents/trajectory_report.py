@@ -22,8 +22,9 @@ from domain.facts import Fact
 from domain.hashchain import format_instant
 from domain.steps.catalogue import step_of
 from domain.trajectories import Trajectory
+from service.documents.dossier import DEMO_BANNER
 from service.documents.dutch import dutch_date
-from service.documents.pdf import font, heading, latin, new_document, table
+from service.documents.pdf import banner, font, heading, latin, new_document, table
 
 STATUS = {"running": "loopt", "interrupted": "onderbroken", "ended": "beëindigd"}
 
@@ -162,9 +163,12 @@ def report(
     }
 
 
-def context(body: dict[str, Any], as_of: datetime | None) -> dict[str, Any]:
-    """What both renderings show: the JSON answer, dates in Dutch, the gaps between weeks."""
+def context(body: dict[str, Any], as_of: datetime | None, demo: bool = False) -> dict[str, Any]:
+    """What both renderings show: the JSON answer, dates in Dutch, the gaps between weeks;
+    for the demo tenant, that its data is fictional."""
     return {
+        "demo": demo,
+        "banner": DEMO_BANNER,
         "r": body,
         "title": f"Trajectrapportage spoor {body['track']}",
         "as_of_label": f"per {dutch_date(as_of.date())}" if as_of else "op dit moment",
@@ -187,10 +191,11 @@ def _with_gaps(weeks: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
 
 
 def footer(values: dict[str, Any]) -> str:
-    return (
+    text = (
         f"Opgesteld door Spoorlog op {values['generated_on']}; elke regel is een onveranderlijk "
         f"vastgelegde gebeurtenis (hash {values['r']['head_hash']})."
     )
+    return f"{DEMO_BANNER}. {text}" if values["demo"] else text
 
 
 def html(values: dict[str, Any]) -> str:
@@ -205,6 +210,8 @@ def pdf(values: dict[str, Any]) -> bytes:
     document = new_document()
     document.set_auto_page_break(auto=True, margin=15)
     document.add_page()
+    if values["demo"]:
+        banner(document, DEMO_BANNER)
     document.set_title(latin(f"{values['title']} {r['employee']['name']}"))
     font(document, "B", 15)
     document.cell(0, 9, latin(values["title"]), new_x="LMARGIN", new_y="NEXT")

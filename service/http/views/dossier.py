@@ -15,10 +15,11 @@ from domain.case import Case
 from domain.hashchain import format_instant
 from projections.audit_trail import AuditTrail
 from service.documents import trail_document
-from service.documents.dossier import DEMO_REGISTRAR, dossier
+from service.documents.dossier import dossier
 from service.http import auth, read_models
 from service.http.conventions import DOCUMENT_ALTERNATIVES, Blueprint, answer_as, cursor, page
 from service.http.dossier_schemas import CaseDocumentPage
+from service.http.printed import is_demo
 from service.http.representations import case_json, obligations_json, verification_json
 from service.http.schemas import AsOfArgs, AuditTrailOut, PageArgs, TrailArgs
 from service.proof import checkpoints
@@ -83,12 +84,6 @@ def key_names() -> dict[str, str]:
     keys too (access is part of the record).
     """
     return {str(key.id): key.name for key in auth.tenancy().control.keys(auth.tenant_slug())}
-
-
-def is_demo() -> bool:
-    """Whether the tenant is the demo's: its documents then say they are fictional."""
-    tenant = auth.tenancy().control.tenant(auth.tenant_slug())
-    return tenant.registered_by == DEMO_REGISTRAR
 
 
 def _dossier(case: Case, trail: dict[str, Any], now: datetime) -> Any:

@@ -13,6 +13,7 @@ from service.application.errors import NotFound
 from service.documents import trajectory_report
 from service.http import auth
 from service.http.conventions import DOCUMENT_ALTERNATIVES, Blueprint, answer_as
+from service.http.printed import is_demo
 from service.http.report_schemas import TrajectoryReportOut
 from service.http.schemas import AsOfArgs
 
@@ -65,7 +66,7 @@ def get_trajectory_report(args: dict[str, Any], case_id: str, n: int) -> Respons
     wanted = request.accept_mimetypes.best_match(REPORT_FORMATS, default="application/json")
     if wanted == "application/json":
         return answer_as(TrajectoryReportOut, body, headers={"ETag": f'"{case.version}"'})
-    values = trajectory_report.context(body, as_of)
+    values = trajectory_report.context(body, as_of, demo=is_demo())
     if wanted == "text/html":
         return Response(trajectory_report.html(values), mimetype="text/html")
     return Response(
