@@ -77,3 +77,37 @@ def test_a_document_is_only_reachable_through_its_own_case(
         key_of_another_employer(admin).get(f"/v1/cases/{case_id}/documents/{digest}").status_code
         == 404
     )
+
+
+def test_the_case_lists_its_documents_with_their_sha256_a_page_at_a_time(
+    admin: Api, case_id: str
+) -> None:
+    contents = [b"%PDF-1.4 fictief verslag " + bytes([n]) for n in range(3)]
+    for n, content in enumerate(contents):
+        assert upload(admin, case_id, content, title=f"Verslag {n + 1}").status_code == 201
+    first = admin.get(f"/v1/cases/{case_id}/documents", params={"limit": 2})
+    assert first.status_code == 200, first.text
+    page = first.json()
+    assert [d["title"] for d in page["items"]] == ["Verslag 1", "Verslag 2"]
+    assert page["items"][0]["sha256"] == hashlib.sha256(contents[0]).hexdigest()
+    assert page["items"][0]["document_id"] == page["items"][0]["sha256"]
+    assert page["items"][0]["size"] == len(contents[0]) and page["next"]
+    rest = admin.get(f"/v1/cases/{case_id}/documents", params={"after": page["next"]}).json()
+    assert [d["title"] for d in rest["items"]] == ["Verslag 3"] and rest["next"] is None
+    fetched = admin.get(f"/v1/cases/{case_id}/documents/{rest['items'][0]['document_id']}")
+    assert fetched.content == contents[2]
+
+
+def test_the_documents_list_shows_what_was_known_then_and_to_whom_it_may(
+    admin: Api, case_id: str
+) -> None:
+    upload(admin, case_id, title="Eerste")
+    between = admin.get(f"/v1/cases/{case_id}").json()["updated_at"]
+    upload(admin, case_id, b"tweede", title="Tweede")
+    then = admin.get(f"/v1/cases/{case_id}/documents", params={"as_of": between}).json()
+    assert [d["title"] for d in then["items"]] == ["Eerste"]
+    other = key_of_another_employer(admin)
+    assert other.get(f"/v1/cases/{case_id}/documents").status_code == 404
+    assert admin.get(f"/v1/cases/{'0' * 8}-0000-0000-0000-{'0' * 12}/documents").status_code == 404
+    assert admin.get(f"/v1/cases/{case_id}/documents", params={"after": "x"}).status_code == 400
+    assert admin.get(f"/v1/cases/{case_id}/documents", params={"limit": 0}).status_code == 400
