@@ -10,10 +10,13 @@ model (``trail_document``), so they can never tell different stories.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+
+from rfc3161_client import decode_timestamp_response
 
 from domain.case import Case
 from domain.facts import legal_date
@@ -224,7 +227,7 @@ def dossier(
         ),
         problems=tuple(verification["problems"]),
         head_hash=verification["head_hash"],
-        tree_head=_tree_head(tree_head),
+        tree_head=signed_head(tree_head),
         case_id=case["case_id"],
         late_days=late_days,
     )
@@ -330,7 +333,7 @@ def _document(d: dict[str, Any]) -> Document:
     )
 
 
-def _tree_head(found: Any | None) -> TreeHead | None:
+def signed_head(found: Any | None) -> TreeHead | None:
     """The latest signed tree head as far as it says: read defensively, the proof changes."""
     if found is None:
         return None
@@ -340,7 +343,7 @@ def _tree_head(found: Any | None) -> TreeHead | None:
         return next((values[n] for n in names if values.get(n) not in (None, "")), None)
 
     public_key = first("public_key", "key")
-    fingerprint = first("fingerprint", "key_fingerprint")
+    fingerprint = first("fingerprint", "key_fingerprint", "key_id")
     if fingerprint is None and public_key:
         try:
             fingerprint = hashlib.sha256(bytes.fromhex(str(public_key))).hexdigest()
@@ -359,14 +362,16 @@ def _tree_head(found: Any | None) -> TreeHead | None:
 
 
 def _timestamp(value: Any) -> str | None:
-    """An RFC 3161 timestamp as a time when it reads as one, else its first characters."""
+    """When the timestamp authority says the head existed (its genTime, as the token
+    states it; checking the token is the verifier's work), or that a token is there."""
     if value is None:
         return None
-    text = str(value)
     try:
-        return dutch_instant(text)
-    except ValueError:
-        return f"tijdstempeltoken van de tijdstempeldienst ({text[:24]}…)"
+        token = base64.b64decode(str(value), validate=True)
+        stated = decode_timestamp_response(token).tst_info.gen_time
+    except (ValueError, TypeError):  # a token this reader cannot parse is still a token
+        return "RFC 3161-tijdstempel aanwezig"
+    return f"{dutch_instant(stated)} volgens de tijdstempeldienst (RFC 3161)"
 
 
 def _grouped(hex_text: str) -> str:

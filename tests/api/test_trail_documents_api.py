@@ -5,20 +5,25 @@ Screenshots and rendered pages land in tests/artifacts/ for CI to keep.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import os
 import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pypdfium2
 import pytest
 
+from service.documents.dossier import signed_head
 from service.documents.dutch import dutch_date
+from service.proof.timestamping import request_token
 from tests.api.payloads import TODAY, case_body, step_body
 from tests.api.test_documents_api import CONTENT, upload
 from tests.conftest import Api
+from tests.tsa import LocalTsa
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -210,3 +215,35 @@ def test_every_name_prints_as_written_in_the_pdf(admin: Api, employer_id: str) -
         for word in [*name.split(), "Ágnes", "Þórsdóttir"]:
             assert word in text, (word, text[:400])
         assert "?" not in text.split("Werknemer", 1)[1][:80]
+
+
+def test_the_dossier_names_the_signed_tree_head_and_its_key(
+    admin: Api, documented_case: str
+) -> None:
+    head = admin.post("/v1/checkpoints")
+    assert head.status_code == 201, head.text
+    signed = head.json()
+    page = html.unescape(
+        admin.get(f"/v1/cases/{documented_case}/audit-trail", headers={"Accept": "text/html"}).text
+    )
+    fingerprint = hashlib.sha256(bytes.fromhex(signed["public_key"])).hexdigest()
+    grouped = " ".join(fingerprint[i : i + 4] for i in range(0, 64, 4))
+    assert f"tot en met positie {signed['tree_size']}, ondertekend op {dutch_date(TODAY)}" in page
+    assert signed["root_hash"] in page and grouped in page
+    assert f"spoorlog verify-export export.jsonl --public-key {signed['public_key']}" in page
+    assert "geen (geen tijdstempeldienst ingesteld)" in page
+
+
+def test_a_timestamped_head_says_when_the_authority_saw_it(tsa: LocalTsa) -> None:
+    """The RFC 3161 token's own time, as a Dutch instant (checking it is verify-export's)."""
+    digest = hashlib.sha256(b"een ondertekende boomkop").digest()
+    token = base64.b64encode(request_token(tsa.url, digest)).decode()
+    head = {"tree_size": 7, "root_hash": "ab" * 32, "created_at": "2026-11-25T09:15:00.000000Z"}
+    shown = signed_head(SimpleNamespace(**head, public_key="cd" * 32, timestamp_token=token))
+    assert shown is not None and shown.position == 7 and shown.hash == "ab" * 32
+    assert shown.signed_at == "25 november 2026, 10:15"
+    assert shown.timestamp and shown.timestamp.startswith(dutch_date(TODAY) + ", ")
+    assert shown.timestamp.endswith("volgens de tijdstempeldienst (RFC 3161)")
+    assert signed_head(SimpleNamespace(**head, timestamp_token="bm9u")).timestamp == (
+        "RFC 3161-tijdstempel aanwezig"
+    )
