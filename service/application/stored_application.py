@@ -6,9 +6,15 @@ from datetime import date
 from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Transcoding
+from eventsourcing.persistence import (
+    InfrastructureFactory,
+    JSONTranscoder,
+    Mapper,
+    Transcoding,
+)
 from eventsourcing.utils import Environment
 
+from service.persistence.personal_data import CaseKeys, PersonalDataMapper
 from service.persistence.stores import Stores
 
 
@@ -34,6 +40,8 @@ class StoredApplication(Application[Any]):
         self.stores = stores
         self.store = store
         super().__init__(env={})
+        self.case_keys = CaseKeys(self.recorder)
+        self.mapper.keys = self.case_keys  # type: ignore[attr-defined]
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
         # Only our own settings: the process environment must not re-route a tenant's store.
@@ -41,6 +49,12 @@ class StoredApplication(Application[Any]):
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory[Any]:
         return self.stores.factory(self.store, env)
+
+    def construct_mapper(self) -> Mapper[Any]:
+        """Personal values go into the store encrypted under their case's key."""
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=PersonalDataMapper
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -1,0 +1,172 @@
+"""Personal values stored encrypted under their case's own key, so erasure can shred them.
+
+A case event keeps each personal value and its salt apart from what its hash
+covers (``personal``, :mod:`domain.commitments`). In the store that part is
+encrypted with AES-256-GCM under a key of the case's own, held in the table
+``case_keys`` beside (never inside) the events. Destroying the key is the
+erasure: the events stay as they were recorded, every hash and proof still
+verifies from the commitments, and the values and salts can no longer be read
+by anyone — the event then reads as erased (:data:`domain.commitments.ERASED`).
+
+Each value is its own ciphertext, ``base64(nonce || ciphertext+tag)`` of the
+canonical JSON ``{"salt": …, "value": …}``, bound (associated data) to its
+case, version and path, so no ciphertext can be moved to another place.
+Keys are looked up on every read, never cached: once destroyed, no process
+decrypts the case again.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg.sql import Identifier
+
+from domain.hashchain import canonical_bytes
+
+KEYS = "case_keys"
+NONCE_BYTES = 12
+
+_CREATE = {
+    "sqlite": f"CREATE TABLE IF NOT EXISTS {KEYS} (case_id TEXT PRIMARY KEY, "
+    "data_key BLOB NOT NULL, created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+    "postgres": "CREATE TABLE IF NOT EXISTS {keys} (case_id text PRIMARY KEY, "
+    "data_key bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
+}
+
+_ready: weakref.WeakSet[Any] = weakref.WeakSet()
+"""The recorders whose store has the key table already (checked once per process)."""
+
+
+class CaseKeys:
+    """The data keys of one tenant's cases, in its own store, over the recorder's connections."""
+
+    def __init__(self, recorder: Any) -> None:
+        self.recorder = recorder
+        self.postgres = isinstance(recorder, PostgresApplicationRecorder)
+        self.table = (
+            Identifier(recorder.datastore.schema, KEYS).as_string() if self.postgres else KEYS
+        )
+
+    def key(self, case_id: UUID | str, *, create: bool = False) -> bytes | None:
+        """The case's key; with ``create`` a new one when it has none (yet)."""
+        found = self._select(str(case_id))
+        if found is not None or not create:
+            return found
+        with self._cursor(write=True) as cursor:
+            cursor.execute(
+                self._sql(
+                    "INSERT INTO {keys} (case_id, data_key) VALUES (?, ?) "
+                    "ON CONFLICT (case_id) DO NOTHING"
+                ),
+                (str(case_id), AESGCM.generate_key(bit_length=256)),
+            )
+        return self._select(str(case_id))  # another process may have won the race
+
+    def destroy(self, case_id: UUID | str) -> bool:
+        """Shred the case's personal values: its key goes, for good. True when there was one.
+
+        SQLite zeroes the freed row (``secure_delete``) and the write-ahead log is
+        checkpointed and truncated, so no older copy of the page keeps the key.
+        PostgreSQL keeps a dead row until VACUUM: no dump or query shows it.
+        """
+        with self._cursor(write=True) as cursor:
+            if not self.postgres:
+                cursor.execute("PRAGMA secure_delete = ON")
+            cursor.execute(
+                self._sql("DELETE FROM {keys} WHERE case_id = ? RETURNING case_id"),
+                (str(case_id),),
+            )
+            destroyed = cursor.fetchone() is not None
+        if not self.postgres:
+            with self.recorder.datastore.get_connection(commit=True) as connection:
+                connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return destroyed
+
+    def _select(self, case_id: str) -> bytes | None:
+        with self._cursor() as cursor:
+            cursor.execute(self._sql("SELECT data_key FROM {keys} WHERE case_id = ?"), (case_id,))
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        return bytes(row["data_key"] if self.postgres else row[0])
+
+    @contextmanager
+    def _cursor(self, *, write: bool = False) -> Iterator[Any]:
+        if self.recorder not in _ready:
+            with self.recorder.datastore.transaction(commit=True) as cursor:
+                kind = "postgres" if self.postgres else "sqlite"
+                cursor.execute(_CREATE[kind].format(keys=self.table))
+            _ready.add(self.recorder)
+        with self.recorder.datastore.transaction(commit=write) as cursor:
+            yield cursor
+
+    def _sql(self, statement: str) -> str:
+        sql = statement.format(keys=self.table)
+        return sql.replace("?", "%s") if self.postgres else sql
+
+
+class PersonalDataMapper(Mapper[UUID]):
+    """The library's mapper, encrypting each case event's ``personal`` part on the way in
+    and decrypting it on the way out (or marking it erased when the key is gone)."""
+
+    keys: CaseKeys | None = None
+    """Set by the application once its recorder exists."""
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        personal = getattr(domain_event, "personal", None)
+        if not personal or self.keys is None:
+            return super().to_stored_event(domain_event)
+        case_id, version = domain_event.originator_id, domain_event.originator_version
+        key = self.keys.key(case_id, create=True)
+        assert key is not None
+        sealed = object.__new__(type(domain_event))
+        sealed.__dict__.update(vars(domain_event))
+        sealed.__dict__["personal"] = {
+            path: _encrypt(key, _place(case_id, version, path), opened)
+            for path, opened in personal.items()
+        }
+        return super().to_stored_event(sealed)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        event = super().to_domain_event(stored_event)
+        personal = event.__dict__.get("personal")
+        if not personal or self.keys is None:
+            return event
+        if not any(isinstance(value, str) for value in personal.values()):
+            return event  # recorded before encryption: stored as it reads
+        case_id, version = event.originator_id, event.originator_version
+        key = self.keys.key(case_id)
+        event.__dict__["personal"] = {
+            path: None if key is None else _decrypt(key, _place(case_id, version, path), sealed)
+            for path, sealed in personal.items()
+        }
+        return event
+
+
+def _place(case_id: UUID, version: int, path: str) -> bytes:
+    """What a ciphertext is bound to: its case, its event's version, its path."""
+    return f"{case_id}/{version}/{path}".encode()
+
+
+def _encrypt(key: bytes, place: bytes, opened: dict[str, Any]) -> str:
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(key).encrypt(nonce, canonical_bytes(opened), place)
+    return base64.b64encode(nonce + sealed).decode("ascii")
+
+
+def _decrypt(key: bytes, place: bytes, sealed: str) -> dict[str, Any]:
+    """The salt and value; InvalidTag when the stored ciphertext was altered or moved."""
+    raw = base64.b64decode(sealed)
+    opened = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], place)
+    found: dict[str, Any] = json.loads(opened)
+    return found
