@@ -44,20 +44,22 @@ def store_description(settings: Settings) -> str:
 
 def _store_exists(settings: Settings, store: str) -> bool:
     """Whether ``store`` (a tenant's slug, or the control plane) exists, creating nothing."""
-    from service.persistence.stores import CONTROL, EmbeddedStores, schema_name
+    from service.persistence.stores import CONTROL, EmbeddedStores, PostgresStores, schema_name
 
     if not settings.uses_postgres:
         files = EmbeddedStores.__new__(EmbeddedStores)  # its file names, without mkdir
         files.root = settings.data_dir
         return files.path(store).exists()
-    import psycopg
-
     schema = settings.control_schema if store == CONTROL else schema_name(store)
-    with psycopg.connect(settings.database_url or "", connect_timeout=5) as conn:
-        found = conn.execute(
-            "SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (schema,)
-        ).fetchone()
-    return found is not None
+    stores = PostgresStores(settings)  # its pool only: bounded in time, names a failure
+    try:
+        with stores.shared.transaction(commit=False) as curs:
+            curs.execute(
+                "SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (schema,)
+            )
+            return curs.fetchone() is not None
+    finally:
+        stores.close()
 
 
 def _print(value: Any) -> None:

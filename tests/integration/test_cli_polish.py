@@ -145,3 +145,19 @@ def test_an_unknown_tenant_is_named_with_the_store_it_was_looked_for_in(
     assert "Traceback" not in answer.stderr and "NotFound" not in answer.stderr
     if not settings.database_url:
         assert not (settings.data_dir / "tenants" / "bureau-x.sqlite").exists()
+
+
+def test_a_read_only_command_names_an_unreachable_postgres(tmp_path: Path) -> None:
+    with socket.socket() as reserved:  # bound, never listened on: connecting is refused
+        reserved.bind(("127.0.0.1", 0))
+        port = reserved.getsockname()[1]
+        settings = Settings(
+            database_url=f"postgresql://postgres@127.0.0.1:{port}/postgres",
+            data_dir=tmp_path / "data",
+        )
+        answer = spoorlog(settings, "verify", "--tenant", "bureau-x")
+    assert answer.returncode == 1
+    assert f"spoorlog: cannot connect to PostgreSQL at 127.0.0.1:{port}: Connection refused" in (
+        answer.stderr
+    )
+    assert "Traceback" not in answer.stderr
