@@ -162,31 +162,55 @@ class Dossier:
         )
 
     @property
+    def proof(self) -> tuple[tuple[str, str, bool], ...]:
+        """What proves the file: label, value, and whether the value is a code (a hash, a
+        key) to print in a fixed-width face."""
+        found = [("Laatste hash van deze zaak", self.head_hash or "(geen gebeurtenissen)", True)]
+        head = self.tree_head
+        if head is None:
+            return (
+                *found,
+                ("Ondertekende logboekstand", "nog geen: het bureau tekende nog niet", False),
+            )
+        signed = f"{head.position} gebeurtenissen van het bureau, ondertekend op {head.signed_at}"
+        return (
+            *found,
+            ("Ondertekende logboekstand", signed, False),
+            ("Wortelhash van het logboek", head.hash or "", True),
+            ("Tijdstempel", head.timestamp or "geen (geen tijdstempeldienst ingesteld)", False),
+            ("Vingerafdruk publieke sleutel", head.fingerprint or "", True),
+            ("Publieke sleutel (Ed25519)", head.public_key or "", True),
+        )
+
+    @property
     def check_steps(self) -> tuple[str, ...]:
         """How anyone checks this file with a JSON library and SHA-256, without Spoorlog."""
+        steps = (
+            f"Vraag bij het bureau het bewijs van deze zaak op (GET /v1/cases/{self.case_id}"
+            "/proof): één gebeurtenis per regel, met de ondertekende logboekstand; het bevat "
+            "niets van andere zaken.",
+            "Vorm per gebeurtenis een JSON-object met precies case_id, version, event_id, type, "
+            "schema_version, occurred_on, recorded_at, actor, role, data en prev_hash; in data "
+            "staat elk persoonsgegeven als commitment: de SHA-256 van zijn zout (salts) en zijn "
+            "waarde. Sleutels op alfabet, geen spaties, tekst als UTF-8.",
+            "De SHA-256 van dat object is de hash van de gebeurtenis; prev_hash is de hash van "
+            "de vorige (64 nullen bij de eerste).",
+            "De hash van de laatste gebeurtenis is de laatste hash hierboven; de tijdlijn noemt "
+            "bij elke regel zijn hash.",
+        )
+        if self.tree_head is None:
+            return steps
         return (
-            "Vraag de export van het bureau op (JSON Lines: één gebeurtenis per regel) en neem "
-            f"de regels van zaak {self.case_id}, oudste eerst (version 1, 2, 3, …).",
-            "Maak van elke gebeurtenis een JSON-object met precies de velden case_id, version, "
-            "event_id, type, schema_version, occurred_on, recorded_at, actor, role, data en "
-            "prev_hash; sleutels op alfabet, zonder spaties, tekst als UTF-8.",
-            "Bereken de SHA-256 daarvan: die moet gelijk zijn aan de hash van de gebeurtenis, "
-            "en prev_hash aan de hash van de vorige (64 nullen bij de eerste).",
-            "De hash van de laatste gebeurtenis moet de laatste hash hierboven zijn; de "
-            "tijdlijn noemt bij elke regel zijn hash.",
-        ) + (
-            (
-                "Het ondertekende controlepunt dekt de hele export van het bureau tot en met "
-                "zijn positie: de handtekening (Ed25519) klopt met de publieke sleutel hierboven.",
-            )
-            if self.tree_head
-            else ()
+            *steps,
+            "Het inclusiebewijs bij elke gebeurtenis leidt naar de wortelhash van de "
+            "ondertekende logboekstand (RFC 9162), en de handtekening daarvan (Ed25519) klopt "
+            "met de publieke sleutel hierboven.",
         )
 
     @property
     def check_command(self) -> str:
         key = self.tree_head.public_key if self.tree_head and self.tree_head.public_key else None
-        return "spoorlog verify-export export.jsonl" + (f" --public-key {key}" if key else "")
+        return "spoorlog verify-export bewijs.jsonl" + (f" --public-key {key}" if key else "")
 
 
 def dossier(

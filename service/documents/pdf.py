@@ -144,10 +144,18 @@ def banner(document: FPDF, text: str) -> None:
 
 
 def paragraph(
-    document: FPDF, text: str, size: float = 8, style: str = "", family: str = "sans"
+    document: FPDF,
+    text: str,
+    size: float = 8,
+    style: str = "",
+    family: str = "sans",
+    marker: str = "",
 ) -> None:
-    """Left-aligned text over the page's width (fpdf2 justifies multi_cell by default)."""
+    """Left-aligned text over the page's width (fpdf2 justifies multi_cell by default);
+    with a ``marker`` ("1.", "•") hanging in front of it."""
     font(document, style, size, family)
+    if marker:
+        document.cell(5, size * 0.5, latin(marker))
     shaping, text = document.text_shaping, latin(text)
     document.text_shaping = shaping if _needs_shaping(text) else None  # shaping costs
     document.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")

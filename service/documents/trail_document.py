@@ -57,7 +57,7 @@ def pdf(dossier: Dossier) -> bytes:
     colour = RISK_COLOURS.get(dossier.risk_level, BLACK)
     heading(document, "Loonsanctierisico: ", dossier.risk, colour)
     for reason in dossier.risk_reasons or ("Geen redenen gevonden.",):
-        paragraph(document, f"• {reason}")
+        paragraph(document, reason, marker="•")
 
     heading(document, "Verklaring van statussen en markeringen")
     legend = [[[Part(term, "B")], [Part(meaning)]] for term, meaning in dossier.legend]
@@ -124,35 +124,21 @@ def _timeline_row(entry: Entry) -> list[list[Part]]:
 
 
 def _verification(document: FPDF, dossier: Dossier) -> None:
+    if document.will_page_break(80):  # the proof and how to check it on one page
+        document.add_page()
     heading(document, "Verificatie")
     document.set_text_color(*(GREEN if dossier.valid else RED))
     paragraph(document, dossier.verdict, 9, "B")
     document.set_text_color(0)
     for problem in dossier.problems:
-        paragraph(document, f"• {problem}")
-    _pair(document, "Laatste hash van deze zaak", dossier.head_hash or "(geen gebeurtenissen)")
-    tree = dossier.tree_head
-    if tree is None:
-        paragraph(document, "Er is nog geen ondertekend controlepunt van het bureau.", style="I")
-    else:
-        signed = f"tot en met positie {tree.position}, ondertekend op {tree.signed_at}"
-        _pair(document, "Ondertekend controlepunt", signed)
-        _pair(document, "Hash van het controlepunt", tree.hash or "")
-        _pair(document, "Tijdstempel", tree.timestamp or "geen (geen tijdstempeldienst ingesteld)")
-        _pair(document, "Vingerafdruk publieke sleutel", tree.fingerprint or "")
-        _pair(document, "Publieke sleutel (Ed25519)", tree.public_key or "")
-    document.ln(2)
-    if document.will_page_break(40):
-        document.add_page()
+        paragraph(document, problem, marker="•")
+    for label, value, code in dossier.proof:
+        font(document, "B", 8)
+        document.cell(52, 4.5, latin(label))
+        paragraph(document, value, 7 if code else 8, family="mono" if code else "sans")
+    document.ln(3)
     paragraph(document, "Zo controleert u dit zonder Spoorlog", 9, "B")
     for number, step in enumerate(dossier.check_steps, 1):
-        paragraph(document, f"{number}. {step}")
+        paragraph(document, step, marker=f"{number}.")
     paragraph(document, "Of met het programma van Spoorlog, zonder server of database:")
     paragraph(document, dossier.check_command, 7, family="mono")
-
-
-def _pair(document: FPDF, label: str, value: str) -> None:
-    font(document, "B", 8)
-    document.cell(52, 4.5, latin(label))
-    mono = len(value) > 16 and all(c in "0123456789abcdef " for c in value)
-    paragraph(document, value, 7 if mono else 8, family="mono" if mono else "sans")

@@ -228,10 +228,16 @@ def test_the_dossier_names_the_signed_tree_head_and_its_key(
     )
     fingerprint = hashlib.sha256(bytes.fromhex(signed["public_key"])).hexdigest()
     grouped = " ".join(fingerprint[i : i + 4] for i in range(0, 64, 4))
-    assert f"tot en met positie {signed['tree_size']}, ondertekend op {dutch_date(TODAY)}" in page
+    assert f"{signed['tree_size']} gebeurtenissen van het bureau, ondertekend op " in page
     assert signed["root_hash"] in page and grouped in page
-    assert f"spoorlog verify-export export.jsonl --public-key {signed['public_key']}" in page
+    assert f"spoorlog verify-export bewijs.jsonl --public-key {signed['public_key']}" in page
     assert "geen (geen tijdstempeldienst ingesteld)" in page
+    printed = admin.get(
+        f"/v1/cases/{documented_case}/audit-trail", headers={"Accept": "application/pdf"}
+    )
+    pages, document = pdf_text(printed.content)
+    render_pages(document, "audit-trail-signed")
+    assert signed["public_key"] in "".join("".join(pages).split())
 
 
 def test_a_timestamped_head_says_when_the_authority_saw_it(tsa: LocalTsa) -> None:
