@@ -28,10 +28,12 @@ from domain.calendar import SickPeriod, sick_days, week_of_day
 from domain.clock import recording_instant
 from domain.commitments import disclosed, personal_paths
 from domain.envelope import new_envelope
+from domain.erasure import erase_personal_values
 from domain.errors import DomainError
 from domain.facts import Correction, Fact, closing_of, in_legal_order, legal_date, sick_periods_of
 from domain.hashchain import GENESIS_HASH
 from domain.steps.catalogue import CORRECTIE, STEPS, ZIEKMELDING, step_of
+from domain.steps.privacy import WISSING
 from domain.steps.step import Proposed, Step
 from domain.trajectories import trajectories
 
@@ -70,7 +72,7 @@ class Case(Aggregate):
         @property
         def plain_data(self) -> dict[str, Any]:
             """The data as recorded: the personal values in place of their commitments."""
-            return disclosed(self.data, self.personal)[0]
+            return disclosed(self.data, self.personal, self.step)[0]
 
     class Ziekmelding(Event, Aggregate.Created):
         """The sick report that opens the case (art. 7:629 BW; Regeling procesgang art. 2)."""
@@ -151,6 +153,8 @@ class Case(Aggregate):
         self.facts.append(fact)
         self.facts_by_id[fact.event_id] = fact
         self.head_hash = event.hash
+        if event.type_name == WISSING.name:
+            erase_personal_values(self.facts)
 
     # --- what the case knows -----------------------------------------------------
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from domain.hashchain import canonical_bytes
-from domain.steps.fields import NOTE, Field, Group, Person
+from domain.steps.fields import NOTE, Field, Group, Person, Texts
 from domain.steps.step import Step
 
 SALT_BYTES = 32
@@ -49,6 +49,37 @@ def personal_paths(step: Step, data: Mapping[str, Any], prefix: str = "") -> lis
     """
     declared: tuple[Field, ...] = (*step.fields, NOTE) if step.note else step.fields
     return _paths(declared, data, prefix)
+
+
+def declared_at(step: Step, path: str) -> Field | None:
+    """The declared field at a path of the step's data (None for a person's part)."""
+    fields: tuple[Field, ...] = (*step.fields, NOTE) if step.note else step.fields
+    *outer, last = path.split(".")
+    for key in outer:
+        group = next((f for f in fields if f.name == key), None)
+        if not isinstance(group, Group):
+            return None
+        fields = group.parts
+    return next((f for f in fields if f.name == last), None)
+
+
+def erased_value(field: Field | None) -> Any:
+    """What an erased value reads as: the marker, in a list where a list was."""
+    return [ERASED] if isinstance(field, Texts) else ERASED
+
+
+def erased(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The step's data with every declared personal value replaced by the erased marker
+    (a new dict; the given one is left alone)."""
+    found = copy.deepcopy(dict(data))
+    for path in personal_paths(step, data):
+        _put(found, path, erased_value(declared_at(step, path)))
+    return found
+
+
+def readable(value: Any) -> Any:
+    """The value, or None once erased: for code that reads a value, not shows it."""
+    return None if value == ERASED or value == [ERASED] else value
 
 
 def _paths(declared: Iterable[Field], data: Mapping[str, Any], prefix: str) -> list[str]:
@@ -82,13 +113,14 @@ def seal(
 
 
 def disclosed(
-    data: Mapping[str, Any], personal: Mapping[str, Any] | None
+    data: Mapping[str, Any], personal: Mapping[str, Any] | None, step: Step | None = None
 ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
     """What a line shows of sealed data: the values (or the erased marker), their
     salts, and the commitments of values no longer readable.
 
     ``personal`` maps each committed path to ``{"salt", "value"}``, or to None
-    once erased; ``data`` holds the commitments (the hashed data).
+    once erased; ``data`` holds the commitments (the hashed data). ``step``, when
+    known, keeps an erased list a list.
     """
     if not personal:
         return dict(data), {}, {}
@@ -98,7 +130,7 @@ def disclosed(
     for path, opened in personal.items():
         if opened is None:
             erased[path] = str(_at(data, path))
-            _put(shown, path, ERASED)
+            _put(shown, path, erased_value(declared_at(step, path) if step else None))
         else:
             salts[path] = str(opened["salt"])
             _put(shown, path, opened["value"])

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from domain.calendar import SickPeriod, date_of_sick_day, end_of_week, sick_days_later
+from domain.commitments import readable
 from domain.employer import Regime
 from domain.facts import Fact, closing_of, in_legal_order, sick_periods_of
 from domain.obligations.advice import AdviceRules
@@ -163,7 +164,7 @@ class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules, TrajectoryRules):
             int(f.data.get("weeks", 0)) for f in self._all("verlenging_loondoorbetaling")
         )
         self.sanction_weeks = sum(int(f.data.get("weeks", 0)) for f in self._all("loonsanctie"))
-        born = facts[0].data.get("employee", {}).get("date_of_birth")
+        born = readable(facts[0].data.get("employee", {}).get("date_of_birth"))
         self.date_of_birth = date.fromisoformat(born) if born else None
         self.einde_wachttijd = self._end_of_waiting_period()
         self.reintegration = reintegration_result(facts)

@@ -16,6 +16,7 @@ from domain.aow import aow_date
 from domain.assessment import Assessment
 from domain.calendar import SickPeriod, sick_days, week_of_day
 from domain.case import Case
+from domain.commitments import readable
 from domain.employer import Employer
 from domain.facts import legal_date
 from domain.hashchain import format_instant
@@ -156,7 +157,7 @@ def verification_json(result: Verification) -> dict[str, Any]:
 
 
 def _born(case: Case) -> date | None:
-    born = case.employee.get("date_of_birth")
+    born = readable(case.employee.get("date_of_birth"))
     return date.fromisoformat(born) if born else None
 
 

@@ -32,7 +32,7 @@ def case_line(event: Case.Event) -> dict[str, Any]:
     ``domain.commitments.hashed_form`` of the line. Events recorded before
     commitments have neither and are shown exactly as release 0.1 signed them.
     """
-    data, salts, commitments = disclosed(event.data, event.personal)
+    data, salts, commitments = disclosed(event.data, event.personal, event.step)
     line = {
         "event_id": event.event_id,
         "case_id": str(event.originator_id),

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 
 import psycopg
 import pytest
+from werkzeug.serving import make_server
 
 from domain.commitments import ERASED, hashed_form
 from service.application.tenancy import Tenancy
 from service.config import Settings
+from service.http.app import create_app
 from service.persistence.stores import schema_name
 from service.proof.verify_export import verify_export
 from tests.api.payloads import case_body, step_body
@@ -112,3 +115,26 @@ def _key_rows(settings: Settings, slug: str) -> int:
             connection.close()
     assert row is not None
     return int(row[0])
+
+
+def test_a_case_read_after_its_key_is_gone_shows_the_marker_not_an_error(
+    admin: Api, personal_case: str, tenancy: Tenancy, admin_slug: str, settings: Settings
+) -> None:
+    """Another process (a fresh tenancy on the same store) reads the case from the store."""
+    assert tenancy.tenant(admin_slug).case_keys.destroy(personal_case)
+    elsewhere = Tenancy(settings)
+    http = make_server("127.0.0.1", 0, create_app(settings, elsewhere), threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        fresh = Api(f"http://127.0.0.1:{http.server_port}", admin.key)
+        answer = fresh.get(f"/v1/cases/{personal_case}")
+        assert answer.status_code == 200, answer.text
+        case = answer.json()
+        assert case["employee"] == {part: ERASED for part in EMPLOYEE}
+        assert case["aow_date"] is None
+        events = fresh.get(f"/v1/cases/{personal_case}/events").json()["items"]
+        assert events[0]["data"]["note"] == ERASED
+    finally:
+        http.shutdown()
+        elsewhere.close()

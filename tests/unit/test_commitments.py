@@ -199,3 +199,49 @@ def _value(data: dict[str, Any], path: str) -> Any:
     for key in path.split("."):
         data = data[key]
     return data
+
+
+def test_once_the_case_records_its_erasure_every_personal_value_reads_erased() -> None:
+    case = open_case()
+    case.plan_van_aanpak(
+        on=TODAY - timedelta(days=50),
+        by=CASEMANAGER,
+        casemanager="J. Smit",
+        goal="eigen werk",
+        agreements=["Wekelijks bellen"],
+    )
+    case.correctie(
+        on=TODAY,
+        by=CASEMANAGER,
+        event_id=case.facts[0].event_id,
+        reason="naam verkeerd gespeld",
+        replacement={"employee": {"name": "Jan Fictieff"}},
+    )
+    cached = copy.deepcopy(case)
+    recorded_at = Case.Event.create_timestamp()
+    wissing = {"reason": "bewaartermijn verstreken", "term_years": 2}
+    case._record(Case.Wissing, TODAY, CASEMANAGER, recorded_at, wissing, [])
+
+    opening, plan, correctie, erasure = case.facts
+    assert case.employee == {"name": ERASED}  # as corrected, then erased
+    assert opening.data["note"] == ERASED and opening.data["first_sick_day"]
+    assert plan.data["goal"] == ERASED and plan.data["agreements"] == [ERASED]
+    assert plan.data["casemanager"] == "J. Smit"  # not the employee's data
+    assert correctie.data["reason"] == ERASED
+    assert correctie.data["replacement"] == {"employee": {"name": ERASED}}
+    (change,) = opening.corrections
+    assert change.reason == ERASED
+    assert change.changes["employee"]["from"] == {part: ERASED for part in EMPLOYEE}
+    assert erasure.data["reason"] == "bewaartermijn verstreken"
+    assert cached.employee == {"name": "Jan Fictieff"}  # a copy's erasure leaves the cache
+
+
+def test_an_erased_list_reads_as_a_list() -> None:
+    case = open_case()
+    case.plan_van_aanpak(
+        on=TODAY, by=CASEMANAGER, casemanager="J. Smit", goal="g", agreements=["a", "b"]
+    )
+    event = case.pending_events[-1]
+    shown, salts, gone = disclosed(event.data, dict.fromkeys(event.personal or {}), event.step)
+    assert shown["agreements"] == [ERASED] and shown["goal"] == ERASED and not salts
+    assert set(gone) == {"agreements", "goal"}
