@@ -27,7 +27,11 @@ from domain.retention import (
     place_legal_hold,
     retention,
 )
-from service.application.tenant_application import Recorded, TenantApplication
+from service.application.tenant_application import (
+    IdempotentRequest,
+    Recorded,
+    TenantApplication,
+)
 
 RETENTION_RUN = Actor("retention-run", Role.ADMIN)
 """Who the retention run records its erasures as."""
@@ -65,12 +69,18 @@ def judge(
     return retention(case.facts, app.regime(case), legal_date(now), policy)
 
 
-def hold(app: TenantApplication, case_id: str | UUID, by: Actor, reason: str) -> Recorded:
+def hold(
+    app: TenantApplication,
+    case_id: str | UUID,
+    by: Actor,
+    reason: str,
+    idempotency: IdempotentRequest | None = None,
+) -> Recorded:
     """Place a legal hold on the case (on a closed case too)."""
     return app._command(
         lambda: app.case(case_id, by),
         lambda case: place_legal_hold(case, by=by, reason=reason),
-        None,
+        idempotency,
     )
 
 
@@ -90,6 +100,7 @@ def erase_case(
     reason: str,
     now: datetime | None = None,
     loaded: Case | None = None,
+    idempotency: IdempotentRequest | None = None,
 ) -> Recorded:
     """Record the erasure of the case's personal data, judged on the legal date of ``now``;
     a DomainError naming why while it is open, its term runs or a hold is set.
@@ -107,7 +118,7 @@ def erase_case(
     def act(case: Case) -> None:
         erase(case, by=by, reason=reason, judged=judge(app, case, now))
 
-    return app._command(load, act, None)
+    return app._command(load, act, idempotency)
 
 
 @dataclass

@@ -233,3 +233,20 @@ def test_a_bureau_lengthens_the_terms_with_a_reason_and_never_shortens_them(
     assert restored.json()["changes"][0]["reason"] == "Lopende procedures"
     assert admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "termijn"}).status_code == 201
     assert admin.get("/v1/settings").json()["history"] != []  # the thresholds' defaults, set
+
+
+def test_a_retried_hold_or_erasure_with_its_idempotency_key_is_recorded_once(
+    admin: Api, employer_id: str
+) -> None:
+    case_id = ended_case(admin, employer_id)
+    for path, body in (("legal-hold", {"reason": "Geschil"}), ("erasure", {"reason": "Termijn"})):
+        if path == "erasure":
+            assert admin.delete(f"/v1/cases/{case_id}/legal-hold").status_code == 204
+        headers = {"Idempotency-Key": f"{path}-1"}
+        first = admin.post(f"/v1/cases/{case_id}/{path}", body, headers=headers)
+        again = admin.post(f"/v1/cases/{case_id}/{path}", body, headers=headers)
+        assert first.status_code == again.status_code == 201, again.text
+        assert again.headers["Idempotent-Replayed"] == "true"
+        assert again.json()["event_id"] == first.json()["event_id"]
+    types = [e["type"] for e in admin.get(f"/v1/cases/{case_id}/events").json()["items"]]
+    assert types[3:] == ["legal_hold", "legal_hold_opgeheven", "wissing"]

@@ -23,7 +23,7 @@ from service.application import retention
 from service.application.tenant_application import Recorded
 from service.http import auth, read_models
 from service.http.case_file import case_file
-from service.http.conventions import Blueprint, answer, answer_as, with_position
+from service.http.conventions import Blueprint, answer, answer_as, idempotency, with_position
 from service.http.representations import case_json, event_json, obligations_json
 from service.http.retention_schemas import (
     ErasureIn,
@@ -57,9 +57,14 @@ def _admin(why: str) -> None:
     auth.require(auth.actor().role == Role.ADMIN, why)
 
 
+def _event_answer(case: Case, events: list[Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+    headers = {"ETag": f'"{case.version}"', "Location": f"/v1/cases/{case.id}"}
+    return 201, event_json(events[-1]), headers
+
+
 def _recorded(recorded: Recorded) -> Response:
-    body = with_position(event_json(recorded.events[-1]), recorded.positions[-1])
-    return answer(body, 201, {"Location": f"/v1/cases/{recorded.aggregate.id}"})
+    status, body, headers = _event_answer(recorded.aggregate, recorded.events)
+    return answer(with_position(body, recorded.positions[-1]), status, headers)
 
 
 @blp.route("/<case_id>/legal-hold", methods=["POST"])
@@ -71,7 +76,9 @@ def place_legal_hold(payload: dict[str, Any], case_id: str) -> Response:
     422 when a hold is already set or the case was erased.
     """
     _admin("Only an admin key may place a legal hold.")
-    return _recorded(retention.hold(auth.tenant(), case_id, auth.actor(), payload["reason"]))
+    asked = idempotency(payload, _event_answer)
+    tenant, actor = auth.tenant(), auth.actor()
+    return _recorded(retention.hold(tenant, case_id, actor, payload["reason"], asked))
 
 
 @blp.route("/<case_id>/legal-hold", methods=["DELETE"])
@@ -97,8 +104,11 @@ def erase_case(payload: dict[str, Any], case_id: str) -> Response:
     The erasure event says who, when and why — never what was erased.
     """
     _admin("Only an admin key may erase a case.")
-    tenant = auth.tenant()
-    return _recorded(retention.erase_case(tenant, case_id, auth.actor(), payload["reason"]))
+    asked = idempotency(payload, _event_answer)
+    tenant, actor = auth.tenant(), auth.actor()
+    return _recorded(
+        retention.erase_case(tenant, case_id, actor, payload["reason"], idempotency=asked)
+    )
 
 
 @blp.route("/<case_id>/subject-export", methods=["GET"])
