@@ -6,6 +6,8 @@ shared by all tenants, so the PostgreSQL connection count is
 """
 
 import os
+import shutil
+import tempfile
 
 bind = os.environ.get("SPOORLOG_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("SPOORLOG_WORKERS", "2"))
@@ -33,14 +35,26 @@ def post_worker_init(worker: object) -> None:
     gc.freeze()
 
 
+_made_metrics_dir: list[str] = []
+
+
 def on_starting(server: object) -> None:
-    """Start the shared metrics directory empty: files of an earlier run would count twice."""
+    """The directory the workers share their metrics through, empty at start (files of an
+    earlier run would count twice); a private one when ``PROMETHEUS_MULTIPROC_DIR`` is unset."""
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if directory:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-        for name in os.listdir(directory):
-            if name.endswith(".db"):
-                os.unlink(os.path.join(directory, name))
+    if not directory:
+        directory = tempfile.mkdtemp(prefix="spoorlog-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory  # the workers inherit it
+        _made_metrics_dir.append(directory)
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".db"):
+            os.unlink(os.path.join(directory, name))
+
+
+def on_exit(server: object) -> None:
+    for directory in _made_metrics_dir:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def child_exit(server: object, worker: object) -> None:
