@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,11 +34,18 @@ import psycopg
 from eventsourcing import persistence
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteTrackingRecorder
+from eventsourcing.sqlite import (
+    SQLiteConnection,
+    SQLiteConnectionPool,
+    SQLiteDatastore,
+    SQLiteTrackingRecorder,
+)
 
 TRACKING_TABLE = "projection_tracking"
 BUILDS_TABLE = "projection_builds"
 QUARANTINE_TABLE = "projection_quarantine"
+SHARED_BATCHES = 4
+"""Batches a pass over a tenant's projections keeps for the projections behind the first."""
 ERROR_TEXT_LIMIT = 160
 """Characters of an error message kept in the quarantine (after sanitizing)."""
 
@@ -152,11 +160,56 @@ class Session:
         return rows[0] if rows else None
 
 
+READ_MODEL_FILE = ".read-models.sqlite"
+"""On SQLite, a tenant's read models live beside its events file, under this ending."""
+
+
+def read_model_file(events_file: str) -> str:
+    """``tenants/acme.sqlite`` → ``tenants/acme.read-models.sqlite``."""
+    return events_file.removesuffix(".sqlite") + READ_MODEL_FILE
+
+
+class _ReadModelPool(SQLiteConnectionPool):
+    """Connections that commit without waiting for the disk (``synchronous=NORMAL``).
+
+    Read models can always be rebuilt from the events, and a power cut loses
+    at most the last commits whole — rows and tracking position together — so
+    the runner simply applies those events again.
+    """
+
+    def _create_connection(self) -> SQLiteConnection:
+        connection = super()._create_connection()
+        connection._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
+        return connection
+
+
+class ReadModelDatastore(SQLiteDatastore):
+    """A tenant's read models in their own SQLite file, so that writing them never
+    holds the events file's write lock that commands wait for."""
+
+    def __init__(self, path: str, events: SQLiteDatastore) -> None:
+        super().__init__(path)
+        self.pool = _ReadModelPool(  # as patient as the events file's, no more
+            db_name=path,
+            lock_timeout=events.pool.lock_timeout,
+            pool_timeout=events.pool.pool_timeout,
+        )
+
+
 class ReadModelStore:
-    """One tenant's read-model tables and projection tracking."""
+    """One tenant's read-model tables and projection tracking.
+
+    On PostgreSQL they live in the tenant's schema, beside its events; on
+    SQLite in a file of their own beside the events file (a store of the
+    previous release, which kept them in the events file, gets them rebuilt
+    there by the runner on its first start).
+    """
 
     def __init__(self, application: Any) -> None:
         self.application = application
+        self._reads = threading.local()
+        self.memo: dict[str, Any] = {}
+        """What projections keep between batches in this process (e.g. folded cases)."""
         self.events = application.recorder
         datastore = application.factory.datastore
         self.datastore = datastore
@@ -165,8 +218,9 @@ class ReadModelStore:
             self.tracking = PostgresTrackingRecorder(datastore, tracking_table_name=TRACKING_TABLE)
             self.tracking_table = TRACKING_TABLE
             self._prefix = f'"{datastore.schema}".'
-        else:  # the library's SQLite tracking table has a fixed name
-            self.tracking = SQLiteTrackingRecorder(datastore)
+        else:  # a file of its own; the library's SQLite tracking table has a fixed name
+            self.datastore = ReadModelDatastore(read_model_file(datastore.pool.db_name), datastore)
+            self.tracking = SQLiteTrackingRecorder(self.datastore)
             self.tracking_table = "tracking"
             self._prefix = ""
         self.tracking.create_table()
@@ -208,7 +262,29 @@ class ReadModelStore:
         return self.events.max_notification_id() or 0
 
     def notifications(self, after: int, limit: int) -> Sequence[Notification]:
-        return self.events.select_notifications(after, limit, inclusive_of_start=False)
+        shared: dict[tuple[int, int], Sequence[Notification]] | None = getattr(
+            self._reads, "shared", None
+        )
+        if shared is not None and (after, limit) in shared:
+            return shared[(after, limit)]
+        batch = self.events.select_notifications(after, limit, inclusive_of_start=False)
+        if shared is not None and batch:
+            if len(shared) >= SHARED_BATCHES:
+                del shared[next(iter(shared))]
+            shared[(after, limit)] = batch
+        return batch
+
+    @contextmanager
+    def shared_reads(self) -> Iterator[None]:
+        """Within, in this thread, projections at the same position share one read of the
+        batch after it. Sound because a batch after a position never changes: positions
+        are handed out in commit order, so a later read can only find more events after
+        it, which the next batch reads."""
+        self._reads.shared = {}
+        try:
+            yield
+        finally:
+            self._reads.shared = None
 
     # --- tracking ------------------------------------------------------------------
 

@@ -1,8 +1,18 @@
-"""The process's tenants: the control plane and one Application per tenant, made on first use."""
+"""The process's tenants: the control plane and one Application per tenant, made on first use.
+
+Only the tenants in use stay open: the least recently used Application is
+let go once more than ``open_tenants`` are open, so a process serving a
+thousand bureaus holds no more than one serving a few dozen. Letting go is
+safe: a request still holding the Application finishes with it (its SQLite
+connection closes when it is collected; on PostgreSQL it holds none), and
+the next request opens the tenant again from its store.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from contextlib import suppress
 
 from domain.access import Tenant
 from service.application.control_plane import ControlPlane
@@ -10,36 +20,45 @@ from service.application.tenant_application import TenantApplication
 from service.config import Settings
 from service.persistence.stores import Stores, StoreUnavailable, open_stores, retry_setup
 
+OPEN_TENANTS = 32
+"""Applications kept open per process; a tenant beyond them is opened again when used."""
+
 
 class Tenancy:
     """Everything one process needs to serve every tenant, over one set of connections."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, open_tenants: int = OPEN_TENANTS) -> None:
         self.settings = settings
         self.stores: Stores = open_stores(settings)
         self.control = retry_setup(lambda: ControlPlane(self.stores))
-        self._tenants: dict[str, TenantApplication] = {}
+        self.open_tenants = open_tenants
+        self._tenants: OrderedDict[str, TenantApplication] = OrderedDict()
         self._lock = threading.Lock()
 
     def tenant(self, slug: str) -> TenantApplication:
         """The tenant's Application; its store is created at first use, at runtime."""
         app = self._tenants.get(slug)
-        if app is None:
-            # Bounded: while the store is down, requests for tenants not yet opened must
-            # not queue here behind each other's store timeouts.
-            if not self._lock.acquire(timeout=self.settings.store_timeout):
-                raise StoreUnavailable(f"opening the store of tenant {slug} takes too long")
-            try:
-                app = self._tenants.get(slug)
-                if app is None:
-                    app = retry_setup(
-                        lambda: TenantApplication(
-                            self.stores, slug, command_retries=self.settings.command_retries
-                        )
+        if app is not None:
+            with suppress(KeyError):  # let go by another thread just now: this one still serves
+                self._tenants.move_to_end(slug)
+            return app
+        # Bounded: while the store is down, requests for tenants not yet opened must
+        # not queue here behind each other's store timeouts.
+        if not self._lock.acquire(timeout=self.settings.store_timeout):
+            raise StoreUnavailable(f"opening the store of tenant {slug} takes too long")
+        try:
+            app = self._tenants.get(slug)
+            if app is None:
+                app = retry_setup(
+                    lambda: TenantApplication(
+                        self.stores, slug, command_retries=self.settings.command_retries
                     )
-                    self._tenants[slug] = app
-            finally:
-                self._lock.release()
+                )
+                self._tenants[slug] = app
+                while len(self._tenants) > self.open_tenants:
+                    self._tenants.popitem(last=False)
+        finally:
+            self._lock.release()
         return app
 
     def create_tenant(self, slug: str, name: str, *, by: str = "operator") -> tuple[Tenant, str]:

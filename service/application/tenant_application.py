@@ -83,6 +83,8 @@ class TenantApplication(StoredApplication):
         self.command_retries = command_retries
         self._regimes: dict[str, Regime] = {}
         """An employer's regime is set when it is registered and never changes: kept here."""
+        self.read_model_store: Any = None
+        """The tenant's read models (set on first use), let go with the Application."""
 
     # --- employers ---------------------------------------------------------------
 

@@ -177,8 +177,8 @@ def projections_run(args: argparse.Namespace) -> int:
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopped.set())
-    runner = ProjectionRunner(
-        Tenancy(_settings(args)), workers=args.workers, batch_size=args.batch_size
+    runner = ProjectionRunner(  # elect: of several nodes' runners, one works at a time
+        Tenancy(_settings(args)), workers=args.workers, batch_size=args.batch_size, elect=True
     )
     with runner:
         stopped.wait()

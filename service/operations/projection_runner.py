@@ -6,13 +6,24 @@ of tenants with news and a few worker threads that bring each one's
 projections up to date with the library's primitives (``select_notifications``,
 ``Tracking``, tracking recorders; see :mod:`projections.store`).
 
-Wake-ups: on PostgreSQL one LISTEN connection hears every store's NOTIFY
-(the payload names the schema), so lag is sub-second; every
-``poll_interval`` all tenants are checked anyway, in case a notification was
-missed. On SQLite, polling alone. The tenant list is re-read on the control
-plane's own NOTIFY and every ``refresh_interval``, so new tenants are picked
-up without a restart. Connections: the process's one bounded pool, plus one
-for LISTEN — none per tenant.
+Its cost follows the work, not the number of tenants:
+
+- Wake on change. On PostgreSQL one LISTEN connection hears every store's
+  NOTIFY (the payload names the schema); every ``sweep_interval`` each
+  tenant's newest position is read once more (one query, no Application), in
+  case a notification was missed. On SQLite every ``poll_interval`` the
+  tenants' files are ``stat``-ed (:meth:`Stores.change_marker`): a commit
+  changes the write-ahead log, so no SQL runs for a tenant that recorded
+  nothing.
+- A tenant woken without news costs one query: the runner remembers the
+  position up to which all its projections were current.
+- Only tenants in use keep an Application open (:class:`Tenancy`).
+
+The tenant list is re-read on the control plane's own NOTIFY and every
+``refresh_interval``. With ``elect``, the runner first waits for the runner
+lock (:mod:`service.operations.leadership`), so of several nodes one runs.
+Connections: the process's one bounded pool, plus one for LISTEN (and one for
+the lock) — none per tenant.
 """
 
 from __future__ import annotations
@@ -21,6 +32,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Hashable
 from typing import Any
 
 import psycopg
@@ -31,6 +43,7 @@ from projections.case_list import CaseList
 from projections.store import ReadModelStore
 from projections.worklist import Worklist
 from service.application.tenancy import Tenancy
+from service.operations.leadership import Leadership
 from service.persistence.recorders import NOTIFY_CHANNEL
 from service.persistence.stores import retry_setup
 from service.proof.checkpoints import make_checkpoint
@@ -39,25 +52,27 @@ log = logging.getLogger("spoorlog.projections")
 
 PROJECTIONS: tuple[type[projection.Projection], ...] = (CaseList, Worklist, AuditTrail)
 """Every read model, in the order they are brought up to date."""
+RECHECK = 1.0
+"""Seconds after a store's change marker moved that the tenant is looked at once more."""
 
 
 class ReadModels:
-    """The read-model stores of a process's tenants, made on first use."""
+    """The read-model store of each tenant, made on first use and kept with its Application
+    (so it is let go with it)."""
 
     def __init__(self, tenancy: Tenancy) -> None:
         self.tenancy = tenancy
-        self._stores: dict[str, ReadModelStore] = {}
         self._lock = threading.Lock()
 
     def store(self, slug: str) -> ReadModelStore:
-        found = self._stores.get(slug)
+        tenant = self.tenancy.tenant(slug)
+        found: ReadModelStore | None = tenant.read_model_store
         if found is None:
             with self._lock:
-                found = self._stores.get(slug)
+                found = tenant.read_model_store
                 if found is None:
-                    tenant = self.tenancy.tenant(slug)
                     found = retry_setup(lambda: ReadModelStore(tenant))
-                    self._stores[slug] = found
+                    tenant.read_model_store = found
         return found
 
 
@@ -71,7 +86,9 @@ class ProjectionRunner:
         batch_size: int = projection.BATCH_SIZE,
         poll_interval: float | None = None,
         refresh_interval: float = 2.0,
+        sweep_interval: float = 60.0,
         checkpoint_interval: float = 60.0,
+        elect: bool = False,
     ) -> None:
         self.tenancy = tenancy
         self.read_models = ReadModels(tenancy)
@@ -79,11 +96,18 @@ class ProjectionRunner:
         self.workers = workers
         self.batch_size = batch_size
         self.postgres = tenancy.settings.uses_postgres
-        self.poll_interval = poll_interval or (2.0 if self.postgres else 0.2)
+        self.poll_interval = poll_interval or 0.2
         self.refresh_interval = refresh_interval
+        self.sweep_interval = sweep_interval
         self.checkpoint_interval = checkpoint_interval
-        self._checkpointed: dict[str, float] = {}
+        self.leadership = Leadership(tenancy.settings) if elect else None
         self.events_processed = 0
+        self._checkpointed: dict[str, float] = {}
+        self._checkpoint_due: set[str] = set()
+        self._current: dict[str, int] = {}
+        """Per tenant: the position up to which every projection was brought."""
+        self._markers: dict[str, Hashable] = {}
+        self._recheck: dict[str, float] = {}
         self._tenants: set[str] = set()
         self._pending: set[str] = set()
         self._running: set[str] = set()
@@ -91,15 +115,20 @@ class ProjectionRunner:
         self._queue: queue.Queue[str] = queue.Queue()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._leading = threading.Event()
         self._threads: list[threading.Thread] = []
 
     # --- life --------------------------------------------------------------------
 
     def start(self) -> ProjectionRunner:
-        self.refresh_tenants()
+        if self.leadership is None:
+            self._leading.set()
+            self.refresh_tenants()
         targets = [self._work] * self.workers + [self._poll]
         if self.postgres:
             targets.append(self._listen)
+        if self.leadership is not None:
+            targets.append(self._lead)
         for target in targets:
             thread = threading.Thread(
                 target=target, name=f"projections-{target.__name__}", daemon=True
@@ -112,12 +141,18 @@ class ProjectionRunner:
         self._stopping.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        if self.leadership is not None:
+            self.leadership.release()
 
     def __enter__(self) -> ProjectionRunner:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+    @property
+    def leading(self) -> bool:
+        return self._leading.is_set()
 
     # --- what needs doing ----------------------------------------------------------
 
@@ -139,6 +174,23 @@ class ProjectionRunner:
         for slug in list(self._tenants):
             self.wake(slug)
 
+    def wake_changed(self) -> None:
+        """Wake the tenants whose store changed since it was last looked at, and once
+        more ``RECHECK`` seconds after (a marker's clock is coarse, see
+        :meth:`Stores.change_marker`)."""
+        stores = self.tenancy.stores
+        now = time.monotonic()
+        for slug, due in list(self._recheck.items()):
+            if due <= now:
+                del self._recheck[slug]
+                self.wake(slug)
+        for slug in list(self._tenants):
+            marker = stores.change_marker(slug)
+            if self._markers.get(slug) != marker:
+                self._markers[slug] = marker
+                self._recheck[slug] = now + RECHECK
+                self.wake(slug)
+
     def run_tenant(self, slug: str) -> int:
         """Bring every projection of one tenant up to date, now, in this thread.
 
@@ -146,34 +198,53 @@ class ProjectionRunner:
         here is the store failing, or a fault of one projection's own — the other
         projections of the tenant are still brought up to date first.
         """
+        peeked = self.tenancy.stores.head(slug)  # without opening the tenant
+        if peeked is not None and self._current.get(slug) == peeked:
+            self._checkpoint(slug)
+            return 0
         store = self.read_models.store(slug)
+        head = store.head()
         applied = 0
         failed: Exception | None = None
-        for kind in self.projections:
-            try:
-                applied += projection.run(
-                    store, kind, batch_size=self.batch_size, stop=self._stopping.is_set
-                )
-            except Exception as error:
-                failed = failed or error
+        with store.shared_reads():
+            for kind in self.projections:
+                try:
+                    applied += projection.run(
+                        store, kind, batch_size=self.batch_size, stop=self._stopping.is_set
+                    )
+                except Exception as error:
+                    failed = failed or error
         if failed is not None:
             raise failed
+        if not self._stopping.is_set():
+            self._current[slug] = head
+        self._checkpoint_due.add(slug)
         self._checkpoint(slug)
         return applied
 
     def _checkpoint(self, slug: str) -> None:
         """Sign the tenant's feed head every ``checkpoint_interval`` seconds, when it moved
         (an empty feed is not signed: there is nothing to prove yet)."""
+        if slug not in self._checkpoint_due:
+            return
         now = time.monotonic()
-        if (
-            now - self._checkpointed.get(slug, -self.checkpoint_interval)
-            >= self.checkpoint_interval
+        if now - self._checkpointed.get(slug, -self.checkpoint_interval) < (
+            self.checkpoint_interval
         ):
-            try:
-                make_checkpoint(self.tenancy.tenant(slug), slug)
-            except Exception:  # the read models are current; sign again next interval
-                log.exception("checkpoint failed", extra={"tenant": slug})
-            self._checkpointed[slug] = now
+            return  # the poll wakes the tenant again when it is due
+        try:
+            make_checkpoint(self.tenancy.tenant(slug), slug)
+        except Exception:  # the read models are current; sign again next interval
+            log.exception("checkpoint failed", extra={"tenant": slug})
+        else:
+            self._checkpoint_due.discard(slug)
+        self._checkpointed[slug] = now
+
+    def _wake_due_checkpoints(self) -> None:
+        now = time.monotonic()
+        for slug in list(self._checkpoint_due):
+            if now - self._checkpointed.get(slug, 0.0) >= self.checkpoint_interval:
+                self.wake(slug)
 
     # --- threads -------------------------------------------------------------------
 
@@ -190,7 +261,8 @@ class ProjectionRunner:
                     continue
                 self._running.add(slug)
             try:
-                self.events_processed += self.run_tenant(slug)
+                if self._leading.is_set():
+                    self.events_processed += self.run_tenant(slug)
             except Exception:  # a bad tenant must not stop the others
                 log.exception("projections failed", extra={"tenant": slug})
                 time.sleep(0.5)
@@ -204,15 +276,22 @@ class ProjectionRunner:
                     self.wake(slug)
 
     def _poll(self) -> None:
-        last_refresh = 0.0
+        last_refresh = last_sweep = time.monotonic()
         while not self._stopping.wait(self.poll_interval):
-            if time.monotonic() - last_refresh > self.refresh_interval:
-                try:
+            if not self._leading.is_set():
+                continue
+            try:
+                if time.monotonic() - last_refresh > self.refresh_interval:
                     self.refresh_tenants()
-                except Exception:
-                    log.exception("could not read the tenant list")
-                last_refresh = time.monotonic()
-            self.wake_all()
+                    last_refresh = time.monotonic()
+                if not self.postgres:
+                    self.wake_changed()  # a stat per tenant file
+                elif time.monotonic() - last_sweep > self.sweep_interval:
+                    self.wake_changed()  # a query per tenant, in case a NOTIFY was missed
+                    last_sweep = time.monotonic()
+                self._wake_due_checkpoints()
+            except Exception:
+                log.exception("could not look for changes")
 
     def _listen(self) -> None:
         settings = self.tenancy.settings
@@ -224,12 +303,38 @@ class ProjectionRunner:
                     application_name=settings.application_name,
                 ) as conn:
                     conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    self.wake_all()  # whatever was recorded while nobody listened
                     while not self._stopping.is_set():
                         for notice in conn.notifies(timeout=0.2):
                             self._heard(notice.payload)
             except psycopg.Error:
                 log.warning("LISTEN connection lost; polling until it is back")
                 self._stopping.wait(1.0)
+
+    def _lead(self) -> None:
+        """Wait for the runner lock; work while it is held; stand down when it is lost."""
+        assert self.leadership is not None
+        waiting_said = False
+        while not self._stopping.is_set():
+            try:
+                if not self._leading.is_set():
+                    if self.leadership.try_acquire():
+                        log.info("projection runner leads")
+                        self._current.clear()  # another runner may have moved the builds
+                        self.refresh_tenants()
+                        self.wake_all()
+                        self._leading.set()
+                    elif not waiting_said:
+                        log.info("another projection runner leads; waiting to take over")
+                        waiting_said = True
+                elif not self.leadership.held():
+                    log.warning("projection runner lock lost; standing down")
+                    self._leading.clear()
+                    waiting_said = False
+            except Exception:
+                self._leading.clear()
+                log.warning("cannot reach the runner lock; trying again")
+            self._stopping.wait(1.0)
 
     def _heard(self, schema: str) -> None:
         if schema == self.tenancy.settings.control_schema:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -38,6 +39,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from projections.store import read_model_file
 from service.config import Settings
 from service.persistence.recorders import PostgresTenantRecorder, SQLiteTenantRecorder
 
@@ -150,6 +152,14 @@ class Stores(Protocol):
     def factory(self, store: str, env: Any) -> InfrastructureFactory[Any]: ...
 
     def drop(self, store: str) -> None: ...
+
+    def change_marker(self, store: str) -> Hashable:
+        """Something that differs once the store has recorded anything new (cheap to read)."""
+        ...
+
+    def head(self, store: str) -> int | None:
+        """The store's newest notification id, read without opening its Application."""
+        ...
 
     def close(self) -> None: ...
 
@@ -319,6 +329,20 @@ class PostgresStores:
     def factory(self, store: str, env: Any) -> InfrastructureFactory[Any]:
         return TenantPostgresFactory(env, self.datastore(store))
 
+    def change_marker(self, store: str) -> Hashable:
+        return self.head(store)
+
+    def head(self, store: str) -> int | None:
+        """One query on the shared pool."""
+        table = Identifier(schema_name(store), "stored_events")
+        try:
+            with self.shared.transaction(commit=False) as curs:
+                curs.execute(SQL("SELECT MAX(notification_id) AS head FROM {}").format(table))
+                row = curs.fetchone()
+        except ProgrammingError:  # no events table yet
+            return None
+        return int(row["head"] or 0) if row else 0
+
     def drop(self, store: str) -> None:
         """Remove a tenant's schema whole (tests, erasure)."""
         schema = schema_name(store)
@@ -337,6 +361,7 @@ class EmbeddedStores:
     def __init__(self, settings: Settings) -> None:
         self.root = Path(settings.data_dir)
         self.timeout = settings.store_timeout
+        self._logs: dict[str, str] = {}
         (self.root / "tenants").mkdir(parents=True, exist_ok=True)
 
     def path(self, store: str) -> Path:
@@ -352,9 +377,43 @@ class EmbeddedStores:
         factory.datastore.pool.pool_timeout = self.timeout
         return factory
 
+    def change_marker(self, store: str) -> Hashable:
+        """The time and size of the write-ahead log (stores run in WAL mode): every commit
+        writes to it, so one ``stat`` tells whether a tenant recorded anything, without SQL.
+        The file system's clock is coarse (milliseconds): two commits in one tick can leave
+        the same marker, so a caller looks once more a little after a change."""
+        log_file = self._logs.get(store)
+        if log_file is None:
+            log_file = self._logs[store] = f"{self.path(store)}-wal"
+        try:
+            found = os.stat(log_file)
+        except FileNotFoundError:  # no connection open: the log was folded into the file
+            return None
+        return found.st_mtime_ns, found.st_size
+
+    def head(self, store: str) -> int | None:
+        """Read on a read-only connection of its own: unlike the Application's, closing it
+        never folds the write-ahead log into the file, so it leaves the marker alone."""
+        path = self.path(store)
+        if not path.exists():
+            return None
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=self.timeout)
+            try:
+                row = conn.execute("SELECT MAX(rowid) FROM stored_events").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.OperationalError as error:
+            if store_unavailable(error):
+                raise
+            return None  # no file or no events table yet
+        return int(row[0]) if row and row[0] is not None else 0
+
     def drop(self, store: str) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path(store)}{suffix}").unlink(missing_ok=True)
+        events = str(self.path(store))
+        for path in (events, read_model_file(events)):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
 
     def close(self) -> None:
         pass
