@@ -21,6 +21,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import yaml
+from dockerfile_parse import DockerfileParser
 
 from service.config import Settings
 from tests.conftest import ADMIN_URL
@@ -85,36 +86,48 @@ def test_the_api_runs_gunicorn_with_the_projects_settings_and_the_runner_apart()
     assert runner["Restart"] == "always"
 
 
-def stages(containerfile: str) -> list[list[str]]:
-    """The instructions of each stage, continuation lines joined."""
-    joined = re.sub(r"\\\n\s*", " ", containerfile)
-    found: list[list[str]] = []
-    for line in joined.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.upper().startswith("FROM "):
+def stages() -> list[list[tuple[str, str]]]:
+    """The Containerfile's instructions, (instruction, value), stage by stage."""
+    with (DEPLOY / "Containerfile").open("rb") as source:
+        structure = DockerfileParser(fileobj=source).structure
+    found: list[list[tuple[str, str]]] = []
+    for item in structure:
+        if item["instruction"] == "FROM":
             found.append([])
-        found[-1].append(line)
+        if item["instruction"] != "COMMENT":
+            found[-1].append((item["instruction"], item["value"]))
     return found
 
 
 def test_the_image_is_multi_stage_runs_as_non_root_and_bakes_in_no_secret() -> None:
-    text = (DEPLOY / "Containerfile").read_text()
-    built = stages(text)
-    assert len(built) >= 2 and " AS build" in built[0][0]
+    built = stages()
+    assert len(built) >= 2 and built[0][0][1].endswith(" AS build")
     final = built[-1]
-    users = [line.split(None, 1)[1] for line in final if line.upper().startswith("USER ")]
+    users = [value for instruction, value in final if instruction == "USER"]
     assert users and users[-1].split(":")[0] not in ("0", "root")
-    assert any("--from=build" in line for line in final)
-    for line in (line for stage in built for line in stage):
-        if line.upper().startswith(("ENV ", "ARG ")):
-            assert not SECRET.search(line), line
-    copies = [line for stage in built for line in stage if line.upper().startswith("COPY ")]
-    for line in (line for line in copies if "--from=" not in line):  # from the checkout
-        sources = [p for p in line.split()[1:-1] if not p.startswith("--")]
-        assert all((ROOT / source).exists() for source in sources), line
-    assert '"/opt/spoorlog/gunicorn.conf.py"' in final[-1]
+    copies = [value for stage in built for instruction, value in stage if instruction == "COPY"]
+    assert any(value.startswith("--from=build ") for value in copies)
+    for stage in built:
+        for instruction, value in stage:
+            if instruction in ("ENV", "ARG", "LABEL"):
+                assert not SECRET.search(value), value
+    for value in (v for v in copies if not v.startswith("--from=")):  # from the checkout
+        sources = value.split()[:-1]
+        assert all((ROOT / source).exists() for source in sources), value
+    assert final[-1] == (
+        "CMD",
+        '["gunicorn", "-c", "/opt/spoorlog/gunicorn.conf.py", "service.http.app:create_app()"]',
+    )
+
+
+def test_the_containerfile_passes_hadolint() -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "hadolint"), str(DEPLOY / "Containerfile")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_compose_file_runs_spoorlog_on_postgres_with_secrets_from_outside() -> None:
