@@ -11,8 +11,10 @@ by anyone — the event then reads as erased (:data:`domain.commitments.ERASED`)
 Each value is its own ciphertext, ``base64(nonce || ciphertext+tag)`` of the
 canonical JSON ``{"salt": …, "value": …}``, bound (associated data) to its
 case, version and path, so no ciphertext can be moved to another place.
-Keys are looked up on every read, never cached: once destroyed, no process
-decrypts the case again.
+A process keeps a key it read for at most :data:`REMEMBERED_SECONDS` (a replay
+or a page of the feed asks once per case, not once per event), so a key
+destroyed in one process is gone from every other within that time; writing
+always reads the table, so no event is ever sealed under a destroyed key.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +38,7 @@ from domain.hashchain import canonical_bytes
 
 KEYS = "case_keys"
 NONCE_BYTES = 12
+REMEMBERED_SECONDS = 2.0
 
 _CREATE = {
     "sqlite": f"CREATE TABLE IF NOT EXISTS {KEYS} (case_id TEXT PRIMARY KEY, "
@@ -56,11 +60,15 @@ class CaseKeys:
         self.table = (
             Identifier(recorder.datastore.schema, KEYS).as_string() if self.postgres else KEYS
         )
+        self._remembered: dict[str, tuple[float, bytes | None]] = {}
 
     def key(self, case_id: UUID | str, *, create: bool = False) -> bytes | None:
         """The case's key; with ``create`` a new one when it has none (yet)."""
+        if not create:
+            return self._read(str(case_id))
         found = self._select(str(case_id))
-        if found is not None or not create:
+        if found is not None:
+            self._remembered[str(case_id)] = (time.monotonic(), found)
             return found
         with self._cursor(write=True) as cursor:
             cursor.execute(
@@ -70,7 +78,9 @@ class CaseKeys:
                 ),
                 (str(case_id), AESGCM.generate_key(bit_length=256)),
             )
-        return self._select(str(case_id))  # another process may have won the race
+        found = self._select(str(case_id))  # another process may have won the race
+        self._remembered[str(case_id)] = (time.monotonic(), found)
+        return found
 
     def destroy(self, case_id: UUID | str) -> bool:
         """Shred the case's personal values: its key goes, for good. True when there was one.
@@ -87,10 +97,23 @@ class CaseKeys:
                 (str(case_id),),
             )
             destroyed = cursor.fetchone() is not None
+        self._remembered.pop(str(case_id), None)
         if not self.postgres:
             with self.recorder.datastore.get_connection(commit=True) as connection:
                 connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return destroyed
+
+    def _read(self, case_id: str) -> bytes | None:
+        """The key as read at most :data:`REMEMBERED_SECONDS` ago."""
+        now = time.monotonic()
+        remembered = self._remembered.get(case_id)
+        if remembered is not None and now - remembered[0] < REMEMBERED_SECONDS:
+            return remembered[1]
+        if len(self._remembered) > 10_000:
+            self._remembered.clear()
+        found = self._select(case_id)
+        self._remembered[case_id] = (now, found)
+        return found
 
     def _select(self, case_id: str) -> bytes | None:
         with self._cursor() as cursor:
