@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 
 from domain.facts import LEGAL_TIMEZONE
 
@@ -49,4 +49,5 @@ def dutch_instant(value: datetime | str | None) -> str:
     if value is None or value == "":
         return ""
     instant = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return format_datetime(instant, "d MMMM y', 'HH:mm", tzinfo=LEGAL_TIMEZONE, locale="nl")
+    local = instant.astimezone(LEGAL_TIMEZONE)
+    return f"{_dutch_day(local.date())}, {local:%H:%M}"

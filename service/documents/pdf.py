@@ -151,15 +151,22 @@ def paragraph(
     family: str = "sans",
     marker: str = "",
 ) -> None:
-    """Left-aligned text over the page's width (fpdf2 justifies multi_cell by default);
-    with a ``marker`` ("1.", "•") hanging in front of it."""
-    font(document, style, size, family)
+    """Left-aligned text from the current x to the right margin, then on the next line;
+    with a ``marker`` ("1.", "•") hanging in front of it. Drawn line by line like the
+    table rows (``_lines``), a line moving to the next page when it no longer fits."""
+    x = document.get_x()
     if marker:
-        document.cell(5, size * 0.5, latin(marker))
-    shaping, text = document.text_shaping, latin(text)
-    document.text_shaping = shaping if _needs_shaping(text) else None  # shaping costs
-    document.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
-    document.text_shaping = shaping
+        font(document, style, size, family)
+        document.cell(5, _line_height(size), latin(marker))
+        x += 5
+    width = document.w - document.r_margin - x + 2 * document.c_margin
+    part = Part(text, style, size, family)
+    for line in _wrapped(document, width, part):
+        if document.will_page_break(_line_height(size)):
+            document.add_page()
+        _lines(document, x - document.c_margin, width, document.get_y(), part, [line])
+        document.set_y(document.get_y() + _line_height(size))
+    document.set_x(document.l_margin)
 
 
 # --- rows drawn cell by cell -------------------------------------------------------
@@ -276,26 +283,29 @@ def _draw(document: FPDF, widths: Sequence[float], laid: Laid, shaded: bool = Fa
     if shaded:
         document.set_fill_color(236, 236, 236)
         document.rect(x, top, sum(widths), height, style="F")
-    colour = (0, 0, 0)
-    document.set_text_color(*colour)
     for width, cell in zip(widths, laid, strict=True):
         y = top + PAD
         for part, lines in cell:
-            font(document, part.style, part.size, part.family)
-            if part.color != colour:
-                colour = part.color
-                document.set_text_color(*colour)
-            step = _line_height(part.size)
-            for line in lines:
-                if _needs_shaping(line):  # HarfBuzz through a cell: Arabic joins, runs RTL
-                    document.set_xy(x, y)
-                    document.cell(width, step, line)
-                else:  # plain text at its baseline, as a cell would place it: fast
-                    baseline = y + step / 2 + 0.3 * document.font_size
-                    document.text(x + document.c_margin, baseline, line)
-                y += step
+            _lines(document, x, width, y, part, lines)
+            y += _line_height(part.size) * len(lines)
         x += width
     document.set_text_color(0)
     document.set_draw_color(210)
     document.line(document.l_margin, top + height, x, top + height)
     document.set_xy(document.l_margin, top + height)
+
+
+def _lines(document: FPDF, x: float, width: float, y: float, part: Part, lines: list[str]) -> None:
+    """A part's lines in a cell at (x, y) ``width`` wide: plain text at its baseline where
+    it needs no shaping (fast), through fpdf2's cell where HarfBuzz must shape it."""
+    font(document, part.style, part.size, part.family)
+    document.set_text_color(*part.color)
+    step = _line_height(part.size)
+    for line in lines:
+        if _needs_shaping(line):  # Arabic joins and runs right to left
+            document.set_xy(x, y)
+            document.cell(width, step, line)
+        else:
+            baseline = y + step / 2 + 0.3 * document.font_size
+            document.text(x + document.c_margin, baseline, line)
+        y += step

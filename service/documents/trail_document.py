@@ -51,7 +51,7 @@ def pdf(dossier: Dossier) -> bytes:
     document.ln(2)
     for label, value in dossier.header:
         font(document, "B", 9)
-        document.cell(38, 5, latin(label))
+        document.cell(38, 4.5, latin(label))
         paragraph(document, value, 9, family="mono" if label == "Zaaknummer" else "sans")
 
     colour = RISK_COLOURS.get(dossier.risk_level, BLACK)
