@@ -146,6 +146,7 @@ def test_the_compose_file_runs_spoorlog_on_postgres_with_secrets_from_outside() 
         for variable, value in service.get("environment", {}).items():
             if SECRET.search(variable) or "DATABASE_URL" in variable:
                 assert re.search(r"\$\{[A-Z_]+:\?[^}]+\}", value), (variable, value)
+    assert "deploy/.env" in (ROOT / ".gitignore").read_text().split()  # where they are kept
     for mount in services["postgres"]["volumes"]:
         source = mount.split(":")[0]
         assert not source.startswith("./") or (DEPLOY / source).exists(), mount
