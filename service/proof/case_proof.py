@@ -11,7 +11,7 @@ of a line reveals nothing of it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +23,7 @@ from service.application.errors import NotFound
 from service.application.tenant_application import TenantApplication
 from service.proof import merkle_log
 from service.proof.checkpoints import make_checkpoint
+from service.proof.feed import mapper
 from service.proof.feed_line import feed_line
 from service.proof.merkle_store import MerkleStore
 from service.proof.signing import signing_key
@@ -40,7 +41,8 @@ def case_proof(
     records = store.case_records(key, 2**62)
     if not records or not all(r.topic.startswith(CASE_TOPIC_PREFIX) for _, r in records):
         raise NotFound
-    lines = [_line(app, stored, position) for position, stored in records]
+    decode = mapper(app).to_domain_event  # the case's key read once
+    lines = [_line(decode, stored, position) for position, stored in records]
     owner = (lines[0].get("data") or {}).get("employer_id") if lines[0]["version"] == 1 else None
     if by.employer_ids is not None and (owner is None or not by.sees(str(owner))):
         raise NotFound  # a scoped key sees only its employers' cases
@@ -70,9 +72,9 @@ def case_proof(
     yield _json({"tree_head": head.as_dict()})
 
 
-def _line(app: TenantApplication, stored: Any, position: int) -> dict[str, Any]:
+def _line(decode: Callable[[Any], Any], stored: Any, position: int) -> dict[str, Any]:
     try:
-        return feed_line(app.mapper.to_domain_event(stored), position)
+        return feed_line(decode(stored), position)
     except Exception as error:  # shown, as in the export: the proof names the damage
         name = type(error).__name__
         return {"position": position, "version": stored.originator_version, "error": name}

@@ -36,7 +36,7 @@ def extend(app: TenantApplication, store: MerkleStore) -> int:
     """
     size = store.size()
     batch: list[bytes] = []
-    for line in feed_lines(app, after=size):
+    for line in feed_lines(app, after=size, sealed=True):
         if "error" in line or line["position"] != size + len(batch) + 1:
             log.error("the Merkle log stops before position %s: %s", line["position"], line)
             break
@@ -62,13 +62,14 @@ def root(store: MerkleStore, size: int) -> bytes:
 def inclusion_proofs(store: MerkleStore, positions: list[int], size: int) -> list[list[bytes]]:
     """The inclusion path of each feed position in the tree of ``size``, read at once."""
     ranges = [inclusion_ranges(position - 1, size) for position in positions]
-    keys = {key for path in ranges for start, end in path for key in subtrees(start, end)}
-    found = store.subtrees(keys)
+    needed = {r for path in ranges for r in path}  # the paths share their upper ranges
+    found = store.subtrees(key for start, end in needed for key in subtrees(start, end))
 
     def subtree(level: int, index: int) -> bytes:
         return found[(level, index)]
 
-    return [[range_hash(start, end, subtree) for start, end in path] for path in ranges]
+    hashes = {(start, end): range_hash(start, end, subtree) for start, end in needed}
+    return [[hashes[r] for r in path] for path in ranges]
 
 
 def consistency_proof(store: MerkleStore, old: int, new: int) -> list[bytes]:

@@ -273,3 +273,24 @@ def test_a_kept_head_of_the_same_size_must_be_the_same_head(
     found = verify_export(lines, since=other)
     assert not found.valid and any("kept head" in p for p in found.problems)
     assert TreeHead(**head).problem() is None
+
+
+def test_erasing_the_employee_changes_no_leaf_and_no_proof(
+    admin: Api, two_cases: tuple[str, str], tenancy: Any, admin_slug: str, tmp_path: Path
+) -> None:
+    """The log hashes each line's hashed form (commitments, not values): a head kept
+    before the case's key was destroyed still proves the case after it."""
+    a, _ = two_cases
+    before = proof_of(admin, a)
+    assert "Anna Fictief" in "".join(before)
+    assert tenancy.tenant(admin_slug).case_keys.destroy(a)
+    after = proof_of(admin, a)
+    assert "Anna Fictief" not in "".join(after) and "P-A-101" not in "".join(after)
+    assert after[-1] == before[-1]  # the same tree head: no leaf changed
+    assert [json.loads(line)["inclusion"] for line in after if '"inclusion"' in line] == [
+        json.loads(line)["inclusion"] for line in before if '"inclusion"' in line
+    ]
+    kept = tmp_path / "kept.json"
+    kept.write_text(before[-1])
+    run = offline(write(tmp_path, after), "--since", str(kept))
+    assert run.returncode == 0, run.stdout
