@@ -287,15 +287,6 @@ class AuditTrailOut(Strict):
     entries = fields.List(fields.Nested(TrailEntryOut))
 
 
-class CheckpointOut(Strict):
-    tenant = fields.String()
-    position = fields.Integer(metadata={"description": "The last feed position covered."})
-    head_hash = fields.String(metadata={"description": "The tenant chain at that position."})
-    created_at = fields.String()
-    signature = fields.String(metadata={"description": "Ed25519, hex, over the other fields."})
-    public_key = fields.String(metadata={"description": "Ed25519 public key, hex."})
-
-
 class VerificationOut(Strict):
     case_id = fields.String()
     valid = fields.Boolean()
