@@ -4,10 +4,11 @@ Each case has its own hash chain (:mod:`domain.hashchain`), but removing a
 whole case, or the newest event, leaves every remaining case chain intact.
 So the feed — every event of the tenant in recording order, position 1, 2,
 3, … — is chained too: ``chain`` of position *p* is SHA-256 over the chain of
-*p - 1* and the canonical form of the feed line. A checkpoint signs the head
-of that chain with the tenant's Ed25519 key: an auditor who keeps one can
-later prove that the history up to it is unchanged (the README gives the
-algorithm).
+*p - 1* and the canonical form of the feed line. Earlier releases signed the
+head of that chain as a *checkpoint*; those stay in stores and exports and
+verify as they did. New heads sign the tenant's Merkle log instead
+(:mod:`domain.tree_head`, :mod:`domain.merkle`; docs/proof.md), and every
+exported line still carries its ``chain``.
 """
 
 from __future__ import annotations
