@@ -102,11 +102,13 @@ def erase_case(
     loaded: Case | None = None,
     idempotency: IdempotentRequest | None = None,
 ) -> Recorded:
-    """Record the erasure of the case's personal data, judged on the legal date of ``now``;
-    a DomainError naming why while it is open, its term runs or a hold is set.
+    """Erase the case's personal data, judged on the legal date of ``now``: a DomainError
+    naming why while it is open, its term runs or a hold is set.
 
-    What makes the data unreadable — destroying the case's key and salts — belongs to
-    the store of personal values; until it exists this records the erasure only.
+    First the erasure is recorded (so a hold placed meanwhile wins the race for the
+    case's next version), then the case's key is destroyed, which makes every personal
+    value and salt unreadable while each hash stays. A crash in between leaves the key;
+    the retention run destroys it (:func:`run`).
     """
 
     first = [loaded] if loaded is not None else []
@@ -118,7 +120,9 @@ def erase_case(
     def act(case: Case) -> None:
         erase(case, by=by, reason=reason, judged=judge(app, case, now))
 
-    return app._command(load, act, idempotency)
+    recorded = app._command(load, act, idempotency)
+    app.case_keys.destroy(recorded.aggregate.id)
+    return recorded
 
 
 @dataclass
@@ -148,8 +152,9 @@ def run(
     """Erase every case whose term has ended and no hold keeps, one transaction each.
 
     Safe to rerun and to stop at any point: an erased case is recorded as such and
-    skipped next time, so a run killed halfway is finished by the next, never
-    doubled (a twin run racing for the same case gets the domain's refusal).
+    skipped next time (its key destroyed if a crash left it), so a run killed halfway
+    is finished by the next, never doubled (a twin run racing for the same case gets
+    the domain's refusal).
     """
     report = RunReport(app.slug, dry_run)
     policy = policy_of(app, now)
@@ -159,6 +164,9 @@ def run(
         report.looked_at += 1
         if case_id in erased_before:  # known from the feed alone: no need to load it
             report.already_erased += 1
+            if not dry_run and app.case_keys.key(case_id) is not None:
+                app.case_keys.destroy(case_id)  # an erasure interrupted before its key went
+                tell(f"destroyed the key of {case_id}, erased before")
             progress(report.looked_at, len(case_ids))
             continue
         case = app.case(case_id, RETENTION_RUN)

@@ -3,8 +3,13 @@ employee's subject export (AVG art. 15 and 17)."""
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
 from typing import Any
 
+from domain.commitments import ERASED
+from service.config import Settings
+from service.persistence.stores import schema_name
 from tests.api.payloads import case_body, day
 from tests.conftest import Api
 
@@ -120,6 +125,15 @@ def test_erasure_after_the_term_records_who_when_why_and_the_proof_stays(
     assert "Fictief" not in erased.text and "P-7" not in erased.text
     verified = admin.get(f"/v1/cases/{case_id}/verify").json()
     assert verified["valid"] is True, verified
+    case = admin.get(f"/v1/cases/{case_id}").json()
+    assert case["employee"] == {"name": ERASED, "personnel_number": ERASED}
+    opening = admin.get(f"/v1/cases/{case_id}/events").json()["items"][0]
+    assert opening["data"]["employee"]["name"] == ERASED and "salts" not in opening
+    assert set(opening["commitments"]) == {"employee.name", "employee.personnel_number"}
+    export = admin.get(f"/v1/cases/{case_id}/subject-export")
+    assert export.status_code == 200, export.text
+    assert "Fictief Persoon" not in export.text and "P-7" not in export.text
+    assert export.json()["retention"]["erased_on"] == erased.json()["occurred_on"]
     refused(admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "nogmaals"}), "was erased on")
     refused(admin.post(f"/v1/cases/{case_id}/legal-hold", {"reason": "te laat"}), "was erased")
 
@@ -250,3 +264,44 @@ def test_a_retried_hold_or_erasure_with_its_idempotency_key_is_recorded_once(
         assert again.json()["event_id"] == first.json()["event_id"]
     types = [e["type"] for e in admin.get(f"/v1/cases/{case_id}/events").json()["items"]]
     assert types[3:] == ["legal_hold", "legal_hold_opgeheven", "wissing"]
+
+
+def test_after_erasure_no_byte_of_the_employee_is_left_in_the_store(
+    admin: Api, employer_id: str, admin_slug: str, settings: Settings
+) -> None:
+    """The events, the key table and the read models (once caught up) hold no name or
+    personnel number: the tenant's whole schema dumped, or every SQLite file of the data
+    directory. Left out: the read models' SQLite write-ahead log, whose old pages may
+    still hold a row as it was before the erasure until SQLite reuses them."""
+    name, number = "Zeldzame Naam Fictief", "PX-4711"
+    body = case_body(employer_id, employee={"name": name, "personnel_number": number})
+    body.update(first_sick_day=FIRST, reported_on=FIRST)
+    case_id = admin.post("/v1/cases", body).json()["case_id"]
+    for path, fields in (
+        ("herstelmelding", {"percentage": 100}),
+        ("afsluiting", {"reason": "herstel"}),
+    ):
+        admin.post(f"/v1/cases/{case_id}/{path}", {"occurred_on": RECOVERED, **fields})
+    erased = admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "Bewaartermijn verstreken"})
+    assert erased.status_code == 201, erased.text
+    caught_up = f"min_position={erased.json()['position']}"
+    for path in ("/v1/cases", f"/v1/cases/{case_id}/audit-trail", "/v1/worklist"):
+        assert admin.get(f"{path}?{caught_up}").status_code == 200
+    if settings.database_url:
+        dumped = subprocess.run(
+            ["pg_dump", "--schema", schema_name(admin_slug), "--dbname", settings.database_url],
+            capture_output=True,
+            check=True,
+        ).stdout
+        stored = {"pg_dump": dumped}
+        assert b"case_keys" in dumped and b"Bewaartermijn verstreken" in dumped
+    else:
+        stored = {
+            str(file): file.read_bytes()
+            for file in Path(settings.data_dir).rglob("*")
+            if file.is_file() and not file.name.endswith(".read-models.sqlite-wal")
+        }
+        assert any(b"Bewaartermijn verstreken" in content for content in stored.values())
+    for where, content in stored.items():
+        for plain in (name, number):
+            assert plain.encode() not in content, f"{plain} in {where}"

@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date
 
 from domain.access import Actor, Role
+from domain.retention import erase
 from service.application import retention
 from service.application.tenancy import Tenancy
 from service.application.tenant_application import TenantApplication
@@ -100,6 +101,8 @@ def test_a_dry_run_changes_nothing_a_run_erases_what_is_due_and_a_rerun_nothing(
     assert f"{slug}: 6 cases looked at, erased 3, 1 held" in run.stdout
     assert f"{slug} retention: 6/6 cases" in run.stderr  # the progress line
     assert erasures(app) == Counter(due)
+    assert [app.case_keys.key(case_id) for case_id in due] == [None] * 3  # shredded
+    assert all(app.case_keys.key(kept) for kept in (still_open, recent, held))
     for kept in (still_open, recent, held):
         assert kept not in run.stdout
 
@@ -141,6 +144,7 @@ def test_a_run_killed_midway_is_finished_by_the_next_and_nothing_is_erased_twice
     assert rerun.returncode == 0, rerun.stderr
     finished = erasures(app)
     assert set(finished) == due and set(finished.values()) == {1}
+    assert not any(app.case_keys.key(case_id) for case_id in due)
     assert (
         f"erased {len(due) - len(partly)}, 0 held by a legal hold, {len(partly)} erased before"
         in (rerun.stdout)
@@ -152,3 +156,23 @@ def test_an_unknown_tenant_is_named(settings: Settings, tenancy: Tenancy) -> Non
     answer = spoorlog(settings, "retention", "run", "--tenant", "nobody-here")
     assert answer.returncode == 2
     assert "no tenant nobody-here" in answer.stderr
+
+
+def test_an_erasure_interrupted_before_its_key_went_is_finished_by_the_run(
+    tenancy: Tenancy, settings: Settings
+) -> None:
+    slug, app, employer_id = seeded(tenancy)
+    case_id = ended_case(app, employer_id)
+    # The erasure recorded, the process gone before the key was destroyed:
+    app._command(
+        lambda: app.case(case_id, ADMIN),
+        lambda case: erase(case, by=ADMIN, reason="termijn", judged=retention.judge(app, case)),
+        None,
+    )
+    assert app.case_keys.key(case_id) is not None
+
+    run = spoorlog(settings, "retention", "run", "--tenant", slug)
+    assert run.returncode == 0, run.stderr
+    assert f"{slug}: destroyed the key of {case_id}, erased before" in run.stdout
+    assert app.case_keys.key(case_id) is None
+    assert erasures(app) == Counter([case_id])
