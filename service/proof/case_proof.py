@@ -19,7 +19,7 @@ from domain.access import Actor
 from domain.case import CASE_TOPIC_PREFIX
 from domain.errors import DomainError
 from domain.tree_head import sign_case_head
-from service.application.errors import NotFound
+from service.application.errors import Conflict, NotFound
 from service.application.tenant_application import TenantApplication
 from service.proof import merkle_log
 from service.proof.checkpoints import make_checkpoint
@@ -47,11 +47,12 @@ def case_proof(
     if by.employer_ids is not None and (owner is None or not by.sees(str(owner))):
         raise NotFound  # a scoped key sees only its employers' cases
     head = make_checkpoint(app, slug)
-    assert head is not None  # the case's events are in the log
-    size = head.tree_size
+    size = head.tree_size if head else 0
+    records = [(position, stored) for position, stored in records if position <= size]
+    if head is None or not records:
+        raise Conflict("The log stops before this case: a stored record no longer decodes.")
     if since is not None and not 0 < since <= size:
         raise DomainError(f"the log holds {size} events, not {since}", "since")
-    records = [(position, stored) for position, stored in records if position <= size]
     lines = lines[: len(records)]
     paths = merkle_log.inclusion_proofs(store, [p for p, _ in records], size)
     for line, path in zip(lines, paths, strict=True):

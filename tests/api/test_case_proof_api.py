@@ -294,3 +294,15 @@ def test_erasing_the_employee_changes_no_leaf_and_no_proof(
     kept.write_text(before[-1])
     run = offline(write(tmp_path, after), "--since", str(kept))
     assert run.returncode == 0, run.stdout
+
+
+def test_a_consistency_proof_from_beyond_the_log_is_refused(
+    admin: Api, two_cases: tuple[str, str]
+) -> None:
+    a, _ = two_cases
+    size = json.loads(proof_of(admin, a)[-1])["tree_head"]["tree_size"]
+    refused = admin.get(f"/v1/cases/{a}/proof", params={"since": size + 1})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"] == {"since": [f"the log holds {size} events, not {size + 1}"]}
+    assert admin.get(f"/v1/cases/{a}/proof", params={"since": 0}).status_code == 400
+    assert admin.get(f"/v1/cases/{a}/proof", params={"unknown": 1}).status_code == 400
