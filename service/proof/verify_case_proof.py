@@ -49,6 +49,8 @@ def verify_case_proof(
     head = _tree_head(result, signed["tree_head"], trust)
     case_head = None
     if signed["case_head"]:
+        for number, _ in signed["case_head"][:-1]:
+            result.problems.append(f"line {number}: a case proof has one case head, not more")
         number, fields = signed["case_head"][-1]
         case_head = signed_case_head(result, f"line {number}", fields, trust)
     else:
