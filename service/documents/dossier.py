@@ -56,6 +56,8 @@ ROLES = {
     "auditor": "auditor",
     "integration": "koppeling",
 }
+HASH_SHOWN = 16
+"""Hex digits of an event's hash the timeline prints (64 bits: no two events share them)."""
 LATE = "laat geregistreerd"
 CORRECTED = "gecorrigeerd"
 
@@ -86,6 +88,11 @@ class Entry:
     actor: str
     hash: str
     is_correctie: bool
+
+    @property
+    def hash_start(self) -> str:
+        """The hash as the timeline prints it: enough to find the event in the proof."""
+        return f"{self.hash[:HASH_SHOWN]}…"
 
 
 @dataclass(frozen=True)
@@ -158,7 +165,11 @@ class Dossier:
                 "later gecorrigeerd: de tijdlijn toont de waarde nu, met de "
                 "oorspronkelijke waarde ernaast; beide blijven bewaard",
             ),
-            ("hash", "SHA-256-vingerafdruk van de gebeurtenis; zie Verificatie"),
+            (
+                "hash",
+                f"de eerste {HASH_SHOWN} tekens van de SHA-256-vingerafdruk van de gebeurtenis; "
+                "de volledige staat in het bewijs (zie Verificatie)",
+            ),
         )
 
     @property
@@ -196,7 +207,7 @@ class Dossier:
             "De SHA-256 van dat object is de hash van de gebeurtenis; prev_hash is de hash van "
             "de vorige (64 nullen bij de eerste).",
             "De hash van de laatste gebeurtenis is de laatste hash hierboven; de tijdlijn noemt "
-            "bij elke regel zijn hash.",
+            f"bij elke regel de eerste {HASH_SHOWN} tekens van zijn hash.",
         )
         if self.tree_head is None:
             return steps

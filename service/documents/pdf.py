@@ -252,19 +252,29 @@ def rows(
     head: Sequence[str],
     body: Sequence[Sequence[Sequence[Part]]],
 ) -> None:
-    """A table: a shaded head row, then each row's cells, each cell a list of parts."""
+    """A table: a shaded head row, then each row's cells, each cell a list of parts.
+
+    A page's rules and shading are drawn as its rows are laid out; its text once the
+    page is full, grouped by font and colour, so the document switches font a few times
+    a page instead of at every part.
+    """
     heads = [[Part(h, "B", 8)] for h in head]
-    _draw(document, widths, _laid(document, widths, heads), shaded=True)
+    texts: list[Placed] = []
+    _draw(document, widths, _laid(document, widths, heads), texts, shaded=True)
     for cells in body:
         laid = _laid(document, widths, cells)
         if document.will_page_break(_height(laid)):
+            _place(document, texts)
             document.add_page()
-            _draw(document, widths, _laid(document, widths, heads), shaded=True)
-        _draw(document, widths, laid)
+            _draw(document, widths, _laid(document, widths, heads), texts, shaded=True)
+        _draw(document, widths, laid, texts)
+    _place(document, texts)
 
 
 Laid = list[list[tuple[Part, list[str]]]]
 """A row's cells, each part with its wrapped lines."""
+Placed = tuple[Part, float, float, float, list[str]]
+"""A part's lines and where they go: (part, x, y, width, lines)."""
 
 
 def _laid(document: FPDF, widths: Sequence[float], cells: Sequence[Sequence[Part]]) -> Laid:
@@ -278,7 +288,10 @@ def _height(laid: Laid) -> float:
     return 2 * PAD + max(sum(_line_height(p.size) * len(ls) for p, ls in cell) for cell in laid)
 
 
-def _draw(document: FPDF, widths: Sequence[float], laid: Laid, shaded: bool = False) -> None:
+def _draw(
+    document: FPDF, widths: Sequence[float], laid: Laid, texts: list[Placed], shaded: bool = False
+) -> None:
+    """A row's shading and rule now; its text into ``texts`` for :func:`_place`."""
     top, x, height = document.get_y(), document.l_margin, _height(laid)
     if shaded:
         document.set_fill_color(236, 236, 236)
@@ -286,20 +299,36 @@ def _draw(document: FPDF, widths: Sequence[float], laid: Laid, shaded: bool = Fa
     for width, cell in zip(widths, laid, strict=True):
         y = top + PAD
         for part, lines in cell:
-            _lines(document, x, width, y, part, lines)
+            texts.append((part, x, y, width, lines))
             y += _line_height(part.size) * len(lines)
         x += width
-    document.set_text_color(0)
     document.set_draw_color(210)
     document.line(document.l_margin, top + height, x, top + height)
     document.set_xy(document.l_margin, top + height)
 
 
+def _place(document: FPDF, texts: list[Placed]) -> None:
+    """Draw the collected text, font by font and colour by colour, and forget it."""
+    colour = None
+    for part, x, y, width, lines in sorted(texts, key=_style):
+        if part.color != colour:
+            colour = part.color
+            document.set_text_color(*colour)
+        _lines(document, x, width, y, part, lines)
+    document.set_text_color(0)
+    texts.clear()
+
+
+def _style(placed: Placed) -> tuple[str, str, float, tuple[int, int, int]]:
+    part = placed[0]
+    return part.family, part.style, part.size, part.color
+
+
 def _lines(document: FPDF, x: float, width: float, y: float, part: Part, lines: list[str]) -> None:
-    """A part's lines in a cell at (x, y) ``width`` wide: plain text at its baseline where
-    it needs no shaping (fast), through fpdf2's cell where HarfBuzz must shape it."""
+    """A part's lines in a cell at (x, y) ``width`` wide, in the current colour: plain text
+    at its baseline where it needs no shaping (fast), through fpdf2's cell where HarfBuzz
+    must shape it."""
     font(document, part.style, part.size, part.family)
-    document.set_text_color(*part.color)
     step = _line_height(part.size)
     for line in lines:
         if _needs_shaping(line):  # Arabic joins and runs right to left
