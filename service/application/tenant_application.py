@@ -235,6 +235,31 @@ class TenantApplication(StoredApplication):
             events = [e for e in events if e.timestamp <= as_of]
         return events  # type: ignore[return-value]
 
+    def case_events_page(
+        self,
+        case_id: str | UUID,
+        by: Actor,
+        *,
+        after: int,
+        limit: int,
+        as_of: datetime | None = None,
+    ) -> tuple[list[Case.Event], int | None]:
+        """One page of :meth:`case_events` — the events after version ``after`` — and the
+        cursor of the next page (None on the last). Read from the store by version, so a
+        page costs its own events, not the whole case's."""
+        if as_of is not None:  # rare: which versions were recorded by then needs them decoded
+            known = self.case_events(case_id, by, as_of=as_of)
+            chosen = [e for e in known if e.originator_version > after][:limit]
+            last = known[-1].originator_version if known else 0
+        else:
+            last = self.case(case_id, by).version
+            try:
+                chosen = list(self.events.get(UUID(str(case_id)), gt=after, limit=limit))
+            except Exception as error:
+                raise Damaged() from error
+        more = bool(chosen) and chosen[-1].originator_version < last
+        return chosen, chosen[-1].originator_version if more else None  # type: ignore[return-value]
+
     # --- proof ---------------------------------------------------------------------
 
     def verify_case(self, case_id: str | UUID, by: Actor) -> Verification:

@@ -109,6 +109,7 @@ class ProjectionRunner:
         self._markers: dict[str, Hashable] = {}
         self._recheck: dict[str, float] = {}
         self._tenants: set[str] = set()
+        self._control_head: int | None = -1
         self._pending: set[str] = set()
         self._running: set[str] = set()
         self._again: set[str] = set()
@@ -157,6 +158,12 @@ class ProjectionRunner:
     # --- what needs doing ----------------------------------------------------------
 
     def refresh_tenants(self) -> None:
+        """Take up tenants registered since the list was last read; the list is read again
+        only when the control plane recorded anything (reading it folds every tenant)."""
+        head = self.tenancy.control.recorder.max_notification_id()
+        if head == self._control_head:
+            return
+        self._control_head = head
         for slug in self.tenancy.control.tenants():
             if slug not in self._tenants:
                 self._tenants.add(slug)

@@ -183,11 +183,10 @@ class CaseEventsArgs(AsOfArgs, PageArgs):
 @blp.response(200, CaseEventsOut)
 def get_case_events(args: dict[str, Any], case_id: str) -> Response:
     """The raw events of the case, oldest first; ``after`` is a case version."""
-    events = auth.tenant().case_events(case_id, auth.actor(), as_of=args["as_of"])
-    start = cursor(args["after"])
-    chosen = [e for e in events if e.originator_version > start][: args["limit"]]
-    more = chosen and chosen[-1].originator_version < events[-1].originator_version
-    body = page([event_json(e) for e in chosen], chosen[-1].originator_version if more else None)
+    chosen, following = auth.tenant().case_events_page(
+        case_id, auth.actor(), after=cursor(args["after"]), limit=args["limit"], as_of=args["as_of"]
+    )
+    body = page([event_json(e) for e in chosen], following)
     return answer_as(CaseEventsOut, {"case_id": case_id, **body})
 
 
