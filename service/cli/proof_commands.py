@@ -59,6 +59,8 @@ def export(args: argparse.Namespace) -> int:
     from service.proof.case_proof import case_proof
     from service.proof.checkpoints import export as export_lines
 
+    if args.since is not None and not args.case:
+        raise CommandError("--since proves a case proof's history: give --case too")
     _, app = open_tenant(_settings(args), args.tenant)  # creates no store
     if args.case:
         lines = case_proof(app, args.tenant, args.case, Actor("cli", Role.AUDITOR), args.since)
@@ -173,6 +175,7 @@ def register(commands: Any) -> None:
     p.add_argument(
         "--public-key",
         action="append",
+        metavar="KEY_OR_FILE",
         help="a signing key to pin: Ed25519 public key in hex, or a file of PEM public keys "
         "(as `spoorlog keys public` prints them); repeat for keys of earlier years",
     )
