@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import IO, Any
@@ -74,7 +75,8 @@ class Leadership:
             self._conn = psycopg.connect(
                 self.settings.database_url or "",
                 autocommit=True,
-                application_name=f"{self.settings.application_name}-runner-lock",
+                # which process leads, for pg_stat_activity (and the failover test)
+                application_name=f"{self.settings.application_name}-runner-{os.getpid()}",
                 connect_timeout=max(2, int(self.settings.store_timeout)),
             )
         try:
