@@ -84,7 +84,7 @@ def pdf(dossier: Dossier) -> bytes:
     heading(document, "Tijdlijn")
     rows(
         document,
-        (29, 113, 48),
+        (31, 111, 48),
         ("Datum", "Gebeurtenis", "Vastgelegd, door"),
         [_timeline_row(entry) for entry in dossier.entries],
     )
