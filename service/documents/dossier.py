@@ -10,19 +10,16 @@ model (``trail_document``), so they can never tell different stories.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-
-from rfc3161_client import decode_timestamp_response
 
 from domain.case import Case
 from domain.facts import legal_date
 from domain.steps.catalogue import step_of
 from domain.steps.dossier import _label, _show
 from service.documents.dutch import dutch_date, dutch_dates_in, dutch_instant
+from service.documents.signed_head import TreeHead, signed_head
 
 TITLE = "Verantwoording re-integratiedossier"
 DEMO_REGISTRAR = "demo"
@@ -87,7 +84,6 @@ class Entry:
     recorded_at: str
     actor: str
     hash: str
-    is_correctie: bool
 
     @property
     def hash_start(self) -> str:
@@ -101,18 +97,6 @@ class Document:
     occurred_on: str
     kind: str
     sha256: str
-
-
-@dataclass(frozen=True)
-class TreeHead:
-    """The bureau's latest signed tree head (or checkpoint), as far as it says."""
-
-    position: int | None
-    hash: str | None
-    signed_at: str
-    timestamp: str | None
-    public_key: str | None
-    fingerprint: str | None
 
 
 @dataclass(frozen=True)
@@ -334,7 +318,6 @@ def _entry(e: dict[str, Any], case: Case) -> Entry:
         recorded_at=dutch_instant(e["recorded_at"]),
         actor=f"{name} ({ROLES.get(e['role'], e['role'])})",
         hash=e["hash"],
-        is_correctie=e["type"] == "correctie",
     )
 
 
@@ -366,50 +349,3 @@ def _document(d: dict[str, Any]) -> Document:
         kind=kind,
         sha256=d["sha256"],
     )
-
-
-def signed_head(found: Any | None) -> TreeHead | None:
-    """The latest signed tree head as far as it says: read defensively, the proof changes."""
-    if found is None:
-        return None
-    values = found.as_dict() if hasattr(found, "as_dict") else dict(vars(found))
-
-    def first(*names: str) -> Any:
-        return next((values[n] for n in names if values.get(n) not in (None, "")), None)
-
-    public_key = first("public_key", "key")
-    fingerprint = first("fingerprint", "key_fingerprint", "key_id")
-    if fingerprint is None and public_key:
-        try:
-            fingerprint = hashlib.sha256(bytes.fromhex(str(public_key))).hexdigest()
-        except ValueError:
-            fingerprint = None
-    timestamp = first("timestamp", "timestamp_token", "tsa_timestamp", "timestamped_at")
-    position = first("tree_size", "size", "position")
-    return TreeHead(
-        position=int(position) if position is not None else None,
-        hash=first("root_hash", "head_hash", "hash"),
-        signed_at=dutch_instant(first("created_at", "signed_at")),
-        timestamp=_timestamp(timestamp),
-        public_key=str(public_key) if public_key else None,
-        fingerprint=_grouped(fingerprint) if fingerprint else None,
-    )
-
-
-def _timestamp(value: Any) -> str | None:
-    """When the timestamp authority says the head existed (its genTime, as the token
-    states it; checking the token is the verifier's work), or that a token is there."""
-    if value is None:
-        return None
-    try:
-        token = base64.b64decode(str(value), validate=True)
-        stated = decode_timestamp_response(token).tst_info.gen_time
-    except (ValueError, TypeError):  # a token this reader cannot parse is still a token
-        return "RFC 3161-tijdstempel aanwezig"
-    return f"{dutch_instant(stated)} volgens de tijdstempeldienst (RFC 3161)"
-
-
-def _grouped(hex_text: str) -> str:
-    """A fingerprint in groups of four, easy to read aloud and compare."""
-    text = str(hex_text).replace(":", "").replace(" ", "")
-    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))

@@ -17,8 +17,8 @@ from types import SimpleNamespace
 import pypdfium2
 import pytest
 
-from service.documents.dossier import signed_head
 from service.documents.dutch import dutch_date
+from service.documents.signed_head import signed_head
 from service.proof.timestamping import request_token
 from tests.api.payloads import TODAY, case_body, step_body
 from tests.api.test_documents_api import CONTENT, upload
