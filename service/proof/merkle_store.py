@@ -103,21 +103,32 @@ class MerkleStore:
         return 0 if rows[0][0] is None else int(rows[0][0]) + 1
 
     def subtrees(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        """The stored hashes of these complete subtrees, one query a level."""
-        by_level: dict[int, set[int]] = {}
-        for level, index in keys:
-            by_level.setdefault(level, set()).add(index)
+        """The stored hashes of these complete subtrees, in one query (SQLite: a few)."""
+        wanted = sorted(set(keys))
+        queries: list[tuple[str, tuple[Any, ...]]] = []
+        if self.postgres and wanted:
+            queries.append(
+                (
+                    "SELECT level, idx, hash FROM {nodes} JOIN unnest(?::smallint[], "
+                    "?::bigint[]) AS wanted (level, idx) USING (level, idx)",
+                    ([k[0] for k in wanted], [k[1] for k in wanted]),
+                )
+            )
+        elif wanted:
+            for start in range(0, len(wanted), 2000):  # within SQLite's variable limit
+                chunk = wanted[start : start + 2000]
+                rows = ", ".join(["(?, ?)"] * len(chunk))
+                queries.append(
+                    (
+                        f"SELECT level, idx, hash FROM {{nodes}} WHERE (level, idx) IN "
+                        f"(VALUES {rows})",
+                        tuple(x for key in chunk for x in key),
+                    )
+                )
         found: dict[tuple[int, int], bytes] = {}
-        for level, indexes in by_level.items():
-            wanted = sorted(indexes)
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ", ".join("?" * len(chunk))
-                for idx, digest in self._rows(
-                    f"SELECT idx, hash FROM {{nodes}} WHERE level = ? AND idx IN ({marks})",
-                    (level, *chunk),
-                ):
-                    found[(level, int(idx))] = bytes(digest)
+        for statement, params in queries:
+            for level, idx, digest in self._rows(statement, params):
+                found[(int(level), int(idx))] = bytes(digest)
         return found
 
     def add(self, nodes: list[tuple[int, int, bytes]]) -> None:
