@@ -157,15 +157,15 @@ def paragraph(
     x = document.get_x()
     if marker:
         font(document, style, size, family)
-        document.cell(5, _line_height(size), latin(marker))
+        document.cell(5, line_height(size), latin(marker))
         x += 5
-    width = document.w - document.r_margin - x + 2 * document.c_margin
+    width = document.w - document.r_margin - x
     part = Part(text, style, size, family)
     for line in _wrapped(document, width, part):
-        if document.will_page_break(_line_height(size)):
+        if document.will_page_break(line_height(size)):
             document.add_page()
-        _lines(document, x - document.c_margin, width, document.get_y(), part, [line])
-        document.set_y(document.get_y() + _line_height(size))
+        _lines(document, x, width, document.get_y(), part, [line])
+        document.set_y(document.get_y() + line_height(size))
     document.set_x(document.l_margin)
 
 
@@ -194,7 +194,8 @@ PAD = 1.2
 """Space above and below a row's text, in mm."""
 
 
-def _line_height(size: float) -> float:
+def line_height(size: float) -> float:
+    """The height of a line of text in a ``size`` point font, in mm."""
     return size * 0.45
 
 
@@ -285,7 +286,7 @@ def _laid(document: FPDF, widths: Sequence[float], cells: Sequence[Sequence[Part
 
 
 def _height(laid: Laid) -> float:
-    return 2 * PAD + max(sum(_line_height(p.size) * len(ls) for p, ls in cell) for cell in laid)
+    return 2 * PAD + max(sum(line_height(p.size) * len(ls) for p, ls in cell) for cell in laid)
 
 
 def _draw(
@@ -300,7 +301,7 @@ def _draw(
         y = top + PAD
         for part, lines in cell:
             texts.append((part, x, y, width, lines))
-            y += _line_height(part.size) * len(lines)
+            y += line_height(part.size) * len(lines)
         x += width
     document.set_draw_color(210)
     document.line(document.l_margin, top + height, x, top + height)
@@ -329,7 +330,7 @@ def _lines(document: FPDF, x: float, width: float, y: float, part: Part, lines: 
     at its baseline where it needs no shaping (fast), through fpdf2's cell where HarfBuzz
     must shape it."""
     font(document, part.style, part.size, part.family)
-    step = _line_height(part.size)
+    step = line_height(part.size)
     for line in lines:
         if _needs_shaping(line):  # Arabic joins and runs right to left
             document.set_xy(x, y)

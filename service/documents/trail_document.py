@@ -21,6 +21,7 @@ from service.documents.pdf import (
     font,
     heading,
     latin,
+    line_height,
     new_document,
     paragraph,
     rows,
@@ -51,7 +52,7 @@ def pdf(dossier: Dossier) -> bytes:
     document.ln(2)
     for label, value in dossier.header:
         font(document, "B", 9)
-        document.cell(38, 4.5, latin(label))
+        document.cell(38, line_height(9), latin(label))
         paragraph(document, value, 9, family="mono" if label == "Zaaknummer" else "sans")
 
     colour = RISK_COLOURS.get(dossier.risk_level, BLACK)
@@ -134,7 +135,7 @@ def _verification(document: FPDF, dossier: Dossier) -> None:
         paragraph(document, problem, marker="•")
     for label, value, code in dossier.proof:
         font(document, "B", 8)
-        document.cell(52, 4.5, latin(label))
+        document.cell(52, line_height(7 if code else 8), latin(label))
         paragraph(document, value, 7 if code else 8, family="mono" if code else "sans")
     document.ln(3)
     paragraph(document, "Zo controleert u dit zonder Spoorlog", 9, "B")
