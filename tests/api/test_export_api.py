@@ -22,7 +22,6 @@ from tests.api.payloads import case_body, step_body
 from tests.conftest import Api
 from tests.served import cli_env
 
-
 SIGNED = ('{"checkpoint"', '{"tree_head"')
 
 
