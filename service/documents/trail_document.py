@@ -119,7 +119,7 @@ def _timeline_row(entry: Entry) -> list[list[Part]]:
         told.append(Part("Gecorrigeerd (oorspronkelijk → gecorrigeerd):", "B", 7.5))
         told.extend(Part(change, size=7.5) for change in entry.changes)
     if entry.original:
-        told.append(Part(entry.original, "I", 7, color=GREY))
+        told.append(Part(entry.original, size=7, color=GREY))  # a face fewer to embed
     told.append(Part(entry.hash_start, size=6.5, family="mono", color=GREY))
     return [[Part(entry.occurred_on)], told, [Part(entry.recorded_at), Part(entry.actor, size=7)]]
 
