@@ -1,4 +1,4 @@
-"""``spoorlog``: serve the API, manage tenants and keys, seed a demo (README, Configuration)."""
+"""``spoorlog``: serve the API, manage tenants and keys, seed a demo (docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def store_description(settings: Settings) -> str:
-    """Where the command looked: the data directory, or the database and control schema."""
+    """Where the command looked: the data directory, or the database and its server."""
     if not settings.uses_postgres:
         return f"the data directory {settings.data_dir.resolve()}"
     from psycopg.conninfo import conninfo_to_dict
