@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.access import Actor
 from domain.employer import Regime
@@ -34,6 +34,9 @@ from domain.steps.privacy import (
     legal_hold_of,
 )
 from domain.steps.step import Proposed, Step
+
+if TYPE_CHECKING:
+    from domain.case import Case
 
 TERM_YEARS = 2
 """Two years after the case ended (AP beleidsregels De zieke werknemer)."""
@@ -149,17 +152,17 @@ def retention(
 # --- the verbs: recorded on a closed case too ---------------------------------------
 
 
-def place_legal_hold(case: Any, *, by: Actor, reason: str) -> None:
+def place_legal_hold(case: Case, *, by: Actor, reason: str) -> None:
     """Hold the file past its term while a dispute or claim needs it (art. 17 lid 3 AVG)."""
     _record(case, LEGAL_HOLD, by, {"reason": reason})
 
 
-def lift_legal_hold(case: Any, *, by: Actor, reason: str | None = None) -> None:
+def lift_legal_hold(case: Case, *, by: Actor, reason: str | None = None) -> None:
     """Lift the hold: the retention term applies again."""
     _record(case, LEGAL_HOLD_OPGEHEVEN, by, {"reason": reason})
 
 
-def erase(case: Any, *, by: Actor, reason: str, judged: Retention) -> None:
+def erase(case: Case, *, by: Actor, reason: str, judged: Retention) -> None:
     """Record the erasure of the case's personal data; refused, naming why, while the
     case is open, its term runs or a legal hold is set (art. 17 AVG; AP beleidsregels).
 
@@ -176,7 +179,7 @@ def erase(case: Any, *, by: Actor, reason: str, judged: Retention) -> None:
     _record(case, WISSING, by, values)
 
 
-def _record(case: Any, step: Step, by: Actor, values: dict[str, Any]) -> None:
+def _record(case: Case, step: Step, by: Actor, values: dict[str, Any]) -> None:
     """Check the step's rules, then chain its event on the case, dated today.
 
     ``Case.take`` refuses a closed case, while these records matter most after it

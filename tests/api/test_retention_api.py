@@ -69,8 +69,16 @@ def test_a_legal_hold_blocks_erasure_until_lifted(admin: Api, employer_id: str) 
     refused(admin.delete(f"/v1/cases/{case_id}/legal-hold"), "no legal hold")
     erased = admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "verzoek werknemer"})
     assert erased.status_code == 201, erased.text
-    types = [e["type"] for e in admin.get(f"/v1/cases/{case_id}/events").json()["items"]]
-    assert types[-3:] == ["legal_hold", "legal_hold_opgeheven", "wissing"]
+    events = admin.get(f"/v1/cases/{case_id}/events").json()["items"]
+    assert [e["type"] for e in events[-3:]] == ["legal_hold", "legal_hold_opgeheven", "wissing"]
+    assert events[-2]["data"] == {"reason": "Afgerond"}
+    position = erased.json()["position"]
+    trail = admin.get(f"/v1/cases/{case_id}/audit-trail?min_position={position}").json()
+    told = [entry["summary_nl"] for entry in trail["entries"][-3:]]
+    assert told[0].startswith("Legal hold gezet op ") and "Procedure kantonrechter" in told[0]
+    assert told[1].startswith("Legal hold opgeheven op ") and "Afgerond" in told[1]
+    assert told[2].startswith("Persoonsgegevens gewist op ")
+    assert "2 jaar na het einde van de zaak op 2019-03-03" in told[2]
 
 
 def test_erasure_is_refused_while_the_case_is_open_and_stores_nothing(
