@@ -313,3 +313,25 @@ def test_after_erasure_no_byte_of_the_employee_is_left_in_the_store(
     for where, content in stored.items():
         for plain in (name, number):
             assert plain.encode() not in content, f"{plain} in {where}"
+
+
+def test_a_case_tells_its_retention_to_every_key_that_sees_it(admin: Api, employer_id: str) -> None:
+    case_id = ended_case(admin, employer_id)
+    key = admin.post("/v1/api-keys", {"name": "cm", "role": "casemanager"}).json()["key"]
+    judged = admin.as_key(key).get(f"/v1/cases/{case_id}/retention")
+    assert judged.status_code == 200, judged.text
+    assert judged.json() | {"judged_on": None} == {
+        "judged_on": None,
+        "ended_on": "2019-03-03",
+        "term_years": 2,
+        "kept_until": "2021-03-03",
+        "legal_hold": False,
+        "erased_on": None,
+        "erasable": True,
+        "refusals": [],
+    }
+    admin.post(f"/v1/cases/{case_id}/legal-hold", {"reason": "Geschil"})
+    held = admin.get(f"/v1/cases/{case_id}/retention").json()
+    assert held["legal_hold"] is True and held["erasable"] is False
+    assert held["refusals"][0].startswith("a legal hold is set since")
+    assert admin.get("/v1/cases/00000000-0000-0000-0000-000000000000/retention").status_code == 404

@@ -29,6 +29,7 @@ from service.http.retention_schemas import (
     ErasureIn,
     LegalHoldIn,
     LegalHoldLiftArgs,
+    RetentionOut,
     RetentionPolicyIn,
     RetentionPolicyOut,
     SubjectExportOut,
@@ -109,6 +110,16 @@ def erase_case(payload: dict[str, Any], case_id: str) -> Response:
     return _recorded(
         retention.erase_case(tenant, case_id, actor, payload["reason"], idempotency=asked)
     )
+
+
+@blp.route("/<case_id>/retention", methods=["GET"])
+@blp.response(200, RetentionOut)
+def get_retention(case_id: str) -> Response:
+    """The case's bewaartermijn judged today: its end, the term, its last day, a legal hold,
+    an erasure, and why it may not be erased yet (empty once it may)."""
+    tenant = auth.tenant()
+    case = tenant.case(case_id, auth.actor())
+    return answer_as(RetentionOut, retention.judge(tenant, case).as_dict())
 
 
 @blp.route("/<case_id>/subject-export", methods=["GET"])
