@@ -315,6 +315,7 @@ def _place(document: FPDF, texts: list[Placed]) -> None:
         if part.color != colour:
             colour = part.color
             document.set_text_color(*colour)
+            document.set_fill_color(*colour)  # fpdf2 wraps text in a colour change otherwise
         _lines(document, x, width, y, part, lines)
     document.set_text_color(0)
     texts.clear()
