@@ -42,7 +42,7 @@ from projections.audit_trail import AuditTrail
 from projections.case_list import CaseList
 from projections.store import ReadModelStore
 from projections.worklist import Worklist
-from service.application.tenancy import Tenancy
+from service.application.tenancy import Tenancy, release_freed_memory
 from service.operations.leadership import Leadership
 from service.persistence.recorders import NOTIFY_CHANNEL
 from service.persistence.stores import retry_setup
@@ -52,6 +52,8 @@ log = logging.getLogger("spoorlog.projections")
 
 PROJECTIONS: tuple[type[projection.Projection], ...] = (CaseList, Worklist, AuditTrail)
 """Every read model, in the order they are brought up to date."""
+RELEASE_INTERVAL = 10.0
+"""Seconds between two hand-backs of the memory of tenants let go (when any were)."""
 RECHECK = 1.0
 """Seconds after a store's change marker moved that the tenant is looked at once more."""
 
@@ -110,6 +112,7 @@ class ProjectionRunner:
         self._recheck: dict[str, float] = {}
         self._tenants: set[str] = set()
         self._control_head: int | None = -1
+        self._let_go_seen = 0
         self._pending: set[str] = set()
         self._running: set[str] = set()
         self._again: set[str] = set()
@@ -283,7 +286,7 @@ class ProjectionRunner:
                     self.wake(slug)
 
     def _poll(self) -> None:
-        last_refresh = last_sweep = time.monotonic()
+        last_refresh = last_sweep = last_release = time.monotonic()
         while not self._stopping.wait(self.poll_interval):
             if not self._leading.is_set():
                 continue
@@ -297,6 +300,13 @@ class ProjectionRunner:
                     self.wake_changed()  # a query per tenant, in case a NOTIFY was missed
                     last_sweep = time.monotonic()
                 self._wake_due_checkpoints()
+                if (
+                    self.tenancy.let_go != self._let_go_seen
+                    and time.monotonic() - last_release > RELEASE_INTERVAL
+                ):
+                    self._let_go_seen = self.tenancy.let_go
+                    last_release = time.monotonic()
+                    release_freed_memory()
             except Exception:
                 log.exception("could not look for changes")
 
