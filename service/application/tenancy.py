@@ -51,6 +51,8 @@ class Tenancy:
         self.open_tenants = open_tenants
         self._tenants: OrderedDict[str, TenantApplication] = OrderedDict()
         self.let_go = 0
+        self._opened: set[str] = set()
+        """Tenants whose tables this process made or found (opened again, it skips that)."""
         """How many Applications were let go so far (see :func:`release_freed_memory`)."""
         self._lock = threading.Lock()
 
@@ -70,10 +72,14 @@ class Tenancy:
             if app is None:
                 app = retry_setup(
                     lambda: TenantApplication(
-                        self.stores, slug, command_retries=self.settings.command_retries
+                        self.stores,
+                        slug,
+                        command_retries=self.settings.command_retries,
+                        tables_exist=slug in self._opened,
                     )
                 )
                 self._tenants[slug] = app
+                self._opened.add(slug)
                 while len(self._tenants) > self.open_tenants:
                     self._tenants.popitem(last=False)
                     self.let_go += 1
@@ -83,6 +89,9 @@ class Tenancy:
 
     def create_tenant(self, slug: str, name: str, *, by: str = "operator") -> tuple[Tenant, str]:
         tenant, admin_key = self.control.create_tenant(slug, name, by=by)
+        with self._lock:  # a store of that name dropped before is made anew
+            self._opened.discard(slug)
+            self._tenants.pop(slug, None)
         self.tenant(slug)
         return tenant, admin_key
 

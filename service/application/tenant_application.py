@@ -20,7 +20,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, OperationalError
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import Environment, get_topic
 
 from domain.access import Actor
 from domain.assessment import Assessment, assess
@@ -77,7 +77,10 @@ class Recorded:
 class TenantApplication(StoredApplication):
     name = "tenant"
 
-    def __init__(self, stores: Any, slug: str, *, command_retries: int = 20) -> None:
+    def __init__(
+        self, stores: Any, slug: str, *, command_retries: int = 20, tables_exist: bool = False
+    ) -> None:
+        self._tables_exist = tables_exist
         super().__init__(stores, slug)
         self.slug = slug
         self.command_retries = command_retries
@@ -85,6 +88,14 @@ class TenantApplication(StoredApplication):
         """An employer's regime is set when it is registered and never changes: kept here."""
         self.read_model_store: Any = None
         """The tenant's read models (set on first use), let go with the Application."""
+
+    def construct_env(self, name: str, env: Any = None) -> Environment:
+        """A tenant opened again in this process skips creating its tables (round trips
+        on PostgreSQL): they were made, or found, when it was first opened."""
+        environment = super().construct_env(name, env)
+        if self._tables_exist:
+            environment["CREATE_TABLE"] = "n"
+        return environment
 
     # --- employers ---------------------------------------------------------------
 
