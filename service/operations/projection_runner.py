@@ -128,7 +128,7 @@ class ProjectionRunner:
         if self.leadership is None:
             self._leading.set()
             self.refresh_tenants()
-        targets = [self._work] * self.workers + [self._poll]
+        targets = [self._work] * self.workers + [self._poll, self._sign]
         if self.postgres:
             targets.append(self._listen)
         if self.leadership is not None:
@@ -210,7 +210,6 @@ class ProjectionRunner:
         """
         peeked = self.tenancy.stores.head(slug)  # without opening the tenant
         if peeked is not None and self._current.get(slug) == peeked:
-            self._checkpoint(slug)
             return 0
         store = self.read_models.store(slug)
         head = store.head()
@@ -228,20 +227,17 @@ class ProjectionRunner:
             raise failed
         if not self._stopping.is_set():
             self._current[slug] = head
-        self._checkpoint_due.add(slug)
-        self._checkpoint(slug)
+        self._checkpoint_due.add(slug)  # signed by the signer thread, not in the way of others
         return applied
 
     def _checkpoint(self, slug: str) -> None:
-        """Sign the tenant's feed head every ``checkpoint_interval`` seconds, when it moved
-        (an empty feed is not signed: there is nothing to prove yet)."""
-        if slug not in self._checkpoint_due:
-            return
+        """Sign the tenant's feed head, at most every ``checkpoint_interval`` seconds, when
+        it moved (an empty feed is not signed: there is nothing to prove yet)."""
         now = time.monotonic()
         if now - self._checkpointed.get(slug, -self.checkpoint_interval) < (
             self.checkpoint_interval
         ):
-            return  # the poll wakes the tenant again when it is due
+            return
         try:
             make_checkpoint(self.tenancy.tenant(slug), slug)
         except Exception:  # the read models are current; sign again next interval
@@ -249,12 +245,6 @@ class ProjectionRunner:
         else:
             self._checkpoint_due.discard(slug)
         self._checkpointed[slug] = now
-
-    def _wake_due_checkpoints(self) -> None:
-        now = time.monotonic()
-        for slug in list(self._checkpoint_due):
-            if now - self._checkpointed.get(slug, 0.0) >= self.checkpoint_interval:
-                self.wake(slug)
 
     # --- threads -------------------------------------------------------------------
 
@@ -285,6 +275,17 @@ class ProjectionRunner:
                 if again:
                     self.wake(slug)
 
+    def _sign(self) -> None:
+        """Sign the heads of the tenants whose projections moved, in a thread of its own so
+        that signing never delays bringing another tenant's read models up to date."""
+        while not self._stopping.wait(min(1.0, self.poll_interval * 5)):
+            if not self._leading.is_set():
+                continue
+            for slug in list(self._checkpoint_due):
+                if self._stopping.is_set():
+                    return
+                self._checkpoint(slug)
+
     def _poll(self) -> None:
         last_refresh = last_sweep = last_release = time.monotonic()
         while not self._stopping.wait(self.poll_interval):
@@ -299,7 +300,6 @@ class ProjectionRunner:
                 elif time.monotonic() - last_sweep > self.sweep_interval:
                     self.wake_changed()  # a query per tenant, in case a NOTIFY was missed
                     last_sweep = time.monotonic()
-                self._wake_due_checkpoints()
                 if (
                     self.tenancy.let_go != self._let_go_seen
                     and time.monotonic() - last_release > RELEASE_INTERVAL
