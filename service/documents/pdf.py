@@ -100,8 +100,13 @@ def latin(text: str) -> str:
     core fonts, Latin-1 (ë fits) and '?' for the rest, never an error."""
     if UNICODE:
         return text
-    dashes = str.maketrans({"\u2013": "-", "\u2014": "-"})
-    return text.translate(dashes).encode("latin-1", "replace").decode("latin-1")
+    return text.translate(_LATIN).encode("latin-1", "replace").decode("latin-1")
+
+
+_LATIN = str.maketrans(
+    {"\u2013": "-", "\u2014": "-", "\u2026": "...", "\u2192": "->", "\u2022": "-"}
+)
+"""What the documents print beyond Latin-1, as the core fonts can say it."""
 
 
 def table(
