@@ -21,6 +21,7 @@ finding makes the check fail.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -53,10 +54,18 @@ def verify_export(
     signed too. ``public_key``: the key, or keys, the auditor pinned."""
     pinned = [public_key] if isinstance(public_key, str) else list(public_key or [])
     trust = Trust(frozenset(k.lower() for k in pinned) or None, tsa_certificate, since)
-    parsed: list[tuple[int, dict[str, Any]]] = []
     result = ExportCheck()
-    remaining = iter(lines)
-    for number, text in enumerate(remaining, start=1):
+    parsed = _parsed(lines, result)
+    first = next(parsed, None)
+    read = itertools.chain([first] if first else [], parsed)
+    if first is not None and ("inclusion" in first[1] or "case_head" in first[1]):
+        return verify_case_proof(list(read), trust, result)  # a case proof is small
+    return _verify_tenant(read, trust, result, complete)  # streamed: an export is not
+
+
+def _parsed(lines: Iterable[str], result: ExportCheck) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each line's number and object; one that is not a JSON object is a finding."""
+    for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue
         try:
@@ -64,32 +73,14 @@ def verify_export(
         except ValueError:
             result.problems.append(f"line {number}: not JSON")
             continue
-        if not isinstance(line, dict):
+        if isinstance(line, dict):
+            yield number, line
+        else:
             result.problems.append(f"line {number}: not a JSON object")
-            continue
-        if "inclusion" in line or "case_head" in line:
-            parsed.append((number, line))
-            return verify_case_proof(_rest(parsed, number, remaining), trust, result)
-        parsed.append((number, line))
-    return _verify_tenant(parsed, trust, result, complete)
-
-
-def _rest(
-    parsed: list[tuple[int, dict[str, Any]]], number: int, lines: Iterator[str]
-) -> list[tuple[int, Any]]:
-    """The lines read so far, and the others still to read (a case proof is small)."""
-    rest: list[tuple[int, Any]] = list(parsed)
-    for later, text in enumerate(lines, start=number + 1):
-        if text.strip():
-            try:
-                rest.append((later, json.loads(text)))
-            except ValueError:
-                rest.append((later, None))
-    return rest
 
 
 def _verify_tenant(
-    parsed: list[tuple[int, dict[str, Any]]], trust: Trust, result: ExportCheck, complete: bool
+    parsed: Iterable[tuple[int, dict[str, Any]]], trust: Trust, result: ExportCheck, complete: bool
 ) -> ExportCheck:
     result.head_hash = GENESIS_HASH
     tree = MemoryTree()
