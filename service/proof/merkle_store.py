@@ -118,10 +118,11 @@ class MerkleStore:
             for start in range(0, len(wanted), 2000):  # within SQLite's variable limit
                 chunk = wanted[start : start + 2000]
                 rows = ", ".join(["(?, ?)"] * len(chunk))
-                queries.append(
+                queries.append(  # a join from the keys, so SQLite searches the primary key
                     (
-                        f"SELECT level, idx, hash FROM {{nodes}} WHERE (level, idx) IN "
-                        f"(VALUES {rows})",
+                        f"WITH wanted (level, idx) AS (VALUES {rows}) SELECT n.level, n.idx, "
+                        "n.hash FROM wanted JOIN {nodes} AS n "
+                        "ON n.level = wanted.level AND n.idx = wanted.idx",
                         tuple(x for key in chunk for x in key),
                     )
                 )
