@@ -108,9 +108,16 @@ def _create_build(store: ReadModelStore, kind: type[Projection], generation: int
     return build
 
 
-def target_build(store: ReadModelStore, kind: type[Projection], *, fresh: bool = False) -> str:
+def target_build(
+    store: ReadModelStore,
+    kind: type[Projection],
+    *,
+    fresh: bool = False,
+    builds: list[tuple[str, int, int, bool]] | None = None,
+) -> str:
     """The build the code's version should fill: the newest of its version, or a new one."""
-    builds = store.read(lambda s: _builds(s, kind.name))
+    if builds is None:
+        builds = store.read(lambda s: _builds(s, kind.name))
     generation = max((g for _, _, g, _ in builds), default=0)
     mine = [b for b, v, _, _ in builds if v == kind.version]
     if mine and not fresh:
@@ -194,7 +201,7 @@ def catch_up(
     (applied, or quarantined because they could not be). A ``progress`` with a
     ``quarantined(record)`` method hears of each quarantined record."""
     applied = 0
-    total = store.head() - store.position(projection.build)
+    total = store.head() - store.position(projection.build) if progress is not None else 0
     while not stop():
         position = store.position(projection.build)
         batch = store.notifications(position, batch_size)
@@ -235,10 +242,11 @@ def swap_in(store: ReadModelStore, kind: type[Projection], build: str) -> None:
 
 def run(store: ReadModelStore, kind: type[Projection], **options: Any) -> int:
     """Bring the projection up to date in this tenant: fill its build, swap it in when ready."""
-    build = target_build(store, kind)
+    builds = store.read(lambda s: _builds(s, kind.name))
+    build = target_build(store, kind, builds=builds)
     stop = options.get("stop", lambda: False)
     applied = catch_up(store, kind(store, build), **options)
-    if not stop() and build != active_build(store, kind):
+    if not stop() and build not in [b for b, _, _, ready in builds if ready][-1:]:
         swap_in(store, kind, build)  # catch_up returned caught up: the build is complete
     return applied
 

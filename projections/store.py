@@ -268,7 +268,7 @@ class ReadModelStore:
         if shared is not None and (after, limit) in shared:
             return shared[(after, limit)]
         batch = self.events.select_notifications(after, limit, inclusive_of_start=False)
-        if shared is not None and batch:
+        if shared is not None:  # an empty tail too: events after it come with a new wake
             if len(shared) >= SHARED_BATCHES:
                 del shared[next(iter(shared))]
             shared[(after, limit)] = batch
@@ -279,7 +279,8 @@ class ReadModelStore:
         """Within, in this thread, projections at the same position share one read of the
         batch after it. Sound because a batch after a position never changes: positions
         are handed out in commit order, so a later read can only find more events after
-        it, which the next batch reads."""
+        it, which the next batch reads (or, after an empty tail, the next pass: the events
+        that made it come with a wake of their own)."""
         self._reads.shared = {}
         try:
             yield
