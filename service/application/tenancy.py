@@ -51,9 +51,10 @@ class Tenancy:
         self.open_tenants = open_tenants
         self._tenants: OrderedDict[str, TenantApplication] = OrderedDict()
         self.let_go = 0
+        """How many Applications were let go so far (see :func:`release_freed_memory`)."""
         self._opened: set[str] = set()
         """Tenants whose tables this process made or found (opened again, it skips that)."""
-        """How many Applications were let go so far (see :func:`release_freed_memory`)."""
+        self._opening: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def tenant(self, slug: str) -> TenantApplication:
@@ -63,9 +64,12 @@ class Tenancy:
             with suppress(KeyError):  # let go by another thread just now: this one still serves
                 self._tenants.move_to_end(slug)
             return app
-        # Bounded: while the store is down, requests for tenants not yet opened must
-        # not queue here behind each other's store timeouts.
-        if not self._lock.acquire(timeout=self.settings.store_timeout):
+        with self._lock:
+            opening = self._opening.setdefault(slug, threading.Lock())
+        # One opening per tenant at a time, tenants in parallel. Bounded: while the store
+        # is down, requests for a tenant not yet open must not queue here behind each
+        # other's store timeouts.
+        if not opening.acquire(timeout=self.settings.store_timeout):
             raise StoreUnavailable(f"opening the store of tenant {slug} takes too long")
         try:
             app = self._tenants.get(slug)
@@ -78,13 +82,14 @@ class Tenancy:
                         tables_exist=slug in self._opened,
                     )
                 )
-                self._tenants[slug] = app
-                self._opened.add(slug)
-                while len(self._tenants) > self.open_tenants:
-                    self._tenants.popitem(last=False)
-                    self.let_go += 1
+                with self._lock:
+                    self._tenants[slug] = app
+                    self._opened.add(slug)
+                    while len(self._tenants) > self.open_tenants:
+                        self._tenants.popitem(last=False)
+                        self.let_go += 1
         finally:
-            self._lock.release()
+            opening.release()
         return app
 
     def create_tenant(self, slug: str, name: str, *, by: str = "operator") -> tuple[Tenant, str]:
