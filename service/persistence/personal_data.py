@@ -11,10 +11,11 @@ by anyone — the event then reads as erased (:data:`domain.commitments.ERASED`)
 Each value is its own ciphertext, ``base64(nonce || ciphertext+tag)`` of the
 canonical JSON ``{"salt": …, "value": …}``, bound (associated data) to its
 case, version and path, so no ciphertext can be moved to another place.
-A process keeps a key it read for at most :data:`REMEMBERED_SECONDS` (a replay
-or a page of the feed asks once per case, not once per event), so a key
-destroyed in one process is gone from every other within that time; writing
-always reads the table, so no event is ever sealed under a destroyed key.
+A process keeps a key it read for at most :data:`REMEMBERED_SECONDS` (a replay,
+a command or a page of the feed asks once per case, not once per event), so a
+key destroyed in one process is gone from every other within that time. (No
+event is sealed under a key just destroyed elsewhere: a case is erased only
+once closed, and a closed case records no more steps.)
 """
 
 from __future__ import annotations
@@ -64,11 +65,8 @@ class CaseKeys:
 
     def key(self, case_id: UUID | str, *, create: bool = False) -> bytes | None:
         """The case's key; with ``create`` a new one when it has none (yet)."""
-        if not create:
-            return self._read(str(case_id))
-        found = self._select(str(case_id))
-        if found is not None:
-            self._remembered[str(case_id)] = (time.monotonic(), found)
+        found = self._read(str(case_id))
+        if found is not None or not create:
             return found
         with self._cursor(write=True) as cursor:
             cursor.execute(
