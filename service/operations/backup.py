@@ -35,16 +35,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
 from domain.access import tenant_id
 from service.application.errors import NotFound
-from service.application.tenancy import Tenancy
 from service.config import Settings
 from service.persistence.stores import EmbeddedStores, schema_name
+
+if TYPE_CHECKING:  # imported when used: `spoorlog serve` must set up metrics before it is
+    from service.application.tenancy import Tenancy
 
 FORMAT = "spoorlog-tenant-backup"
 FORMAT_VERSION = 1
@@ -130,6 +132,8 @@ def restore(settings: Settings, source: Path, expected_tenant: str | None = None
             f"{source} is a backup of an {manifest.store} store; restore it into one of "
             f"that kind (SPOORLOG_DATABASE_URL {'set' if settings.uses_postgres else 'unset'})"
         )
+    from service.application.tenancy import Tenancy
+
     tenancy = Tenancy(settings)
     try:
         try:

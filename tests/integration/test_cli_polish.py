@@ -79,6 +79,8 @@ def test_every_line_spoorlog_serve_writes_is_json(settings: Settings, tmp_path: 
             assert created.status_code == 201
             assert requests.get(f"{base}/v1/cases", timeout=10).status_code == 401
             assert requests.get(f"{base}/no-such-thing", timeout=10).status_code == 404
+            metrics = requests.get(f"{base}/metrics", timeout=10).text  # every worker's
+            assert 'route="/v1/cases",status="401"' in metrics
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)
