@@ -10,7 +10,9 @@ by anyone — the event then reads as erased (:data:`domain.commitments.ERASED`)
 
 Each value is its own ciphertext, ``base64(nonce || ciphertext+tag)`` of the
 canonical JSON ``{"salt": …, "value": …}``, bound (associated data) to its
-case, version and path, so no ciphertext can be moved to another place.
+case, event id and path, so no ciphertext can be moved to another event or
+value — while a whole event moved to another version still decrypts, and the
+case check names it as moved.
 A process keeps a key it read for at most :data:`REMEMBERED_SECONDS` (a replay,
 a command or a page of the feed asks once per case, not once per event), so a
 key destroyed in one process is gone from every other within that time. (No
@@ -147,13 +149,13 @@ class PersonalDataMapper(Mapper[UUID]):
         personal = getattr(domain_event, "personal", None)
         if not personal or self.keys is None:
             return super().to_stored_event(domain_event)
-        case_id, version = domain_event.originator_id, domain_event.originator_version
+        case_id, event_id = domain_event.originator_id, domain_event.event_id
         key = self.keys.key(case_id, create=True)
         assert key is not None
         sealed = object.__new__(type(domain_event))
         sealed.__dict__.update(vars(domain_event))
         sealed.__dict__["personal"] = {
-            path: _encrypt(key, _place(case_id, version, path), opened)
+            path: _encrypt(key, _place(case_id, event_id, path), opened)
             for path, opened in personal.items()
         }
         return super().to_stored_event(sealed)
@@ -165,18 +167,18 @@ class PersonalDataMapper(Mapper[UUID]):
             return event
         if not any(isinstance(value, str) for value in personal.values()):
             return event  # recorded before encryption: stored as it reads
-        case_id, version = event.originator_id, event.originator_version
+        case_id, event_id = event.originator_id, event.__dict__.get("event_id")
         key = self.keys.key(case_id)
         event.__dict__["personal"] = {
-            path: None if key is None else _decrypt(key, _place(case_id, version, path), sealed)
+            path: None if key is None else _decrypt(key, _place(case_id, event_id, path), sealed)
             for path, sealed in personal.items()
         }
         return event
 
 
-def _place(case_id: UUID, version: int, path: str) -> bytes:
-    """What a ciphertext is bound to: its case, its event's version, its path."""
-    return f"{case_id}/{version}/{path}".encode()
+def _place(case_id: UUID, event_id: Any, path: str) -> bytes:
+    """What a ciphertext is bound to: its case, its event, its path."""
+    return f"{case_id}/{event_id}/{path}".encode()
 
 
 def _encrypt(key: bytes, place: bytes, opened: dict[str, Any]) -> str:
