@@ -8,7 +8,8 @@ real runner (``spoorlog projections run``) is started as a process of its
 own on the store and, once every tenant's read models have caught up:
 
 - idle: the runner's CPU (cores, from /proc) over ``--idle-seconds`` without
-  a command, and its resident memory;
+  a command, once its once-only work after catching up is done, and its
+  resident memory;
 - lag: ``--rate`` commands a second for ``--seconds`` to tenants picked at
   random, each timed from its commit until the case list has applied it.
 
@@ -70,6 +71,18 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def settle(pid: int, limit: float = 120) -> float:
+    """Wait until the runner's once-only work after catching up (signing every tenant's
+    first head) is done: two seconds below 0.05 cores. Returns the seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        before = cpu_seconds(pid)
+        time.sleep(2)
+        if (cpu_seconds(pid) - before) / 2 < 0.05:
+            break
+    return time.perf_counter() - started
 
 
 class Positions:
@@ -180,7 +193,8 @@ def main() -> None:
             try:
                 took = wait_caught_up(tenancy, positions, list(cases))
                 print(f"  caught up in {took:.1f} s", flush=True)
-                time.sleep(2)  # let the last wake-ups settle
+                settled = settle(runner.pid)
+                print(f"  settled in {settled:.0f} s (first heads signed)", flush=True)
                 before = cpu_seconds(runner.pid)
                 time.sleep(args.idle_seconds)
                 figures = {
