@@ -10,9 +10,11 @@ A backup is a gzipped tar file holding
   the tenant's file, copied with SQLite's online backup; on PostgreSQL the
   tenant's schema as ``pg_dump`` writes it (custom format, no owner, no grants).
 
-Events, checkpoints, proof tables, the signing key, documents, idempotent
-answers and read models are all in the store, so nothing is listed by name
-and a table added by a later release is backed up without a change here.
+Events, checkpoints, proof tables, the signing key, case keys, documents and
+idempotent answers are all in the store, so nothing is listed by name and a
+table added by a later release is backed up without a change here. Read
+models come along on PostgreSQL (they are in the schema); on SQLite they have
+a file of their own, left out: the projection runner rebuilds them.
 The file holds personal data and the tenant's signing key: it is written
 readable by its owner only.
 
