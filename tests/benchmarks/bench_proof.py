@@ -159,7 +159,8 @@ def main() -> None:
 
         report("result  GET /v1/cases/{id}/proof", timings(http_proof, args.requests), anchor)
         lines = http_proof(0).text.splitlines(keepends=True)  # type: ignore[attr-defined]
-        assert verify_export(lines).valid
+        checked = verify_export(lines)
+        assert checked.valid, checked.problems[:5]
         path = json.loads(lines[0])["inclusion"]["path"]
         size = len(http_proof(0).content)  # type: ignore[attr-defined]
         print(f"        {size / 1024:.0f} KiB, {len(path)} hashes on each inclusion path")
