@@ -33,7 +33,7 @@ from domain.errors import DomainError
 from domain.facts import Correction, Fact, closing_of, in_legal_order, legal_date, sick_periods_of
 from domain.hashchain import GENESIS_HASH
 from domain.steps.catalogue import CORRECTIE, STEPS, ZIEKMELDING, step_of
-from domain.steps.privacy import WISSING
+from domain.steps.privacy import WISSING, erasure_of
 from domain.steps.step import Proposed, Step
 from domain.trajectories import trajectories
 
@@ -334,6 +334,8 @@ class Case(Aggregate):
         """What every step shares: an open case, and a legal date within the sickness."""
         if self.status == "closed":
             raise DomainError("the case is closed; no further steps can be recorded")
+        if erasure_of(self.facts) is not None:  # nothing new may be stored in the clear
+            raise DomainError("the case's personal data was erased; nothing more can be recorded")
         self._check_dated(on, today)
 
     def _check_dated(self, on: date, today: date) -> None:

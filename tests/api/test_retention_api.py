@@ -335,3 +335,21 @@ def test_a_case_tells_its_retention_to_every_key_that_sees_it(admin: Api, employ
     assert held["legal_hold"] is True and held["erasable"] is False
     assert held["refusals"][0].startswith("a legal hold is set since")
     assert admin.get("/v1/cases/00000000-0000-0000-0000-000000000000/retention").status_code == 404
+
+
+def test_nothing_more_is_recorded_on_an_erased_case_left_unclosed(
+    admin: Api, employer_id: str
+) -> None:
+    """A case that ended on full recovery without an afsluiting may be erased; after that
+    no step may store new personal data in the clear beside the destroyed key."""
+    body = case_body(employer_id, employee={"name": "Fictief Persoon", "personnel_number": "P-8"})
+    body.update(first_sick_day=FIRST, reported_on=FIRST)
+    case_id = admin.post("/v1/cases", body).json()["case_id"]
+    recovered = {"occurred_on": RECOVERED, "percentage": 100}
+    assert admin.post(f"/v1/cases/{case_id}/herstelmelding", recovered).status_code == 201
+    erased = admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "Bewaartermijn verstreken"})
+    assert erased.status_code == 201, erased.text
+    before = versions(admin, case_id)
+    note = {"occurred_on": RECOVERED, "kind": "gesprek", "text": "Nieuwe notitie na de wissing"}
+    refused(admin.post(f"/v1/cases/{case_id}/notitie", note), "erased")
+    assert versions(admin, case_id) == before
