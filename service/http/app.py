@@ -51,7 +51,8 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None)
         spec_kwargs={
             "info": {
                 "description": "Event-sourced Wet verbetering poortwachter case files. "
-                "See README.md for the hash chain's canonical form."
+                "The project's docs/api.md is the guide; an event's hash and its canonical form "
+                "are in the README, the Merkle log and proofs in docs/proof.md."
             },
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearer": []}],

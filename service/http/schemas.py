@@ -314,7 +314,9 @@ class ReintegrationOut(Strict):
 
 
 class ObligationOut(Strict):
-    code = fields.String(metadata={"description": "The obligation's code (README, Obligations)."})
+    code = fields.String(
+        metadata={"description": "The obligation's code (docs/poortwachter.md, The obligations)."}
+    )
     label = fields.String(metadata={"description": "The obligation in Dutch."})
     due_on = Day()
     status = one_of(*STATUSES)
