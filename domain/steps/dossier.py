@@ -19,8 +19,8 @@ def _correctie(fact: Any, shown: dict[str, str], when: str, timing: str, facts: 
     correction = next((c for c in target.corrections if c.event_id == fact.event_id), None)
     changes = correction.changes if correction else {}
     told = "; ".join(
-        f"{_label(step, name)} van {_show(step, name, change['from'])} "
-        f"naar {_show(step, name, change['to'])}"
+        f"{field_label(step, name)} van {field_shown(step, name, change['from'])} "
+        f"naar {field_shown(step, name, change['to'])}"
         for name, change in changes.items()
     )
     told = told[:1].upper() + told[1:] if told else "Geen velden gewijzigd"
@@ -30,14 +30,16 @@ def _correctie(fact: Any, shown: dict[str, str], when: str, timing: str, facts: 
     )
 
 
-def _label(step: Step, name: str) -> str:
+def field_label(step: Step, name: str) -> str:
+    """A field's Dutch label as a correction names it (the date is "datum")."""
     if name == "occurred_on":
         return "datum"
     declared = step.field(name)
     return declared.label if declared else name
 
 
-def _show(step: Step, name: str, value: Any) -> str:
+def field_shown(step: Step, name: str, value: Any) -> str:
+    """A value as the field declares it is shown (vocabulary labels, Dutch dates)."""
     declared = step.field(name)
     if declared is None:
         return "(leeg)" if value is None else str(value)
@@ -63,7 +65,7 @@ DOCUMENT = Step(
     path="document",
     doc="A document added to the file; its SHA-256 makes it part of the proof.",
     fields=(
-        Text("title", "titel"),
+        Text("title", "titel", personal=True),  # a title may name the employee
         Internal("document_id", "document"),
         Internal("sha256", "SHA-256"),
         Internal("size", "grootte"),

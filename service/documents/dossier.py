@@ -17,7 +17,7 @@ from typing import Any
 from domain.case import Case
 from domain.facts import legal_date
 from domain.steps.catalogue import step_of
-from domain.steps.dossier import _label, _show
+from domain.steps.dossier import field_label, field_shown
 from service.documents.dutch import dutch_date, dutch_dates_in, dutch_instant
 from service.documents.signed_head import TreeHead, signed_head
 
@@ -334,8 +334,8 @@ def _changes(case: Case, event_id: str) -> tuple[str, ...]:
             if name == "occurred_on":
                 before, after = dutch_date(before), dutch_date(after)
             else:
-                before, after = _show(step, name, before), _show(step, name, after)
-            lines.append(f"{_label(step, name).capitalize()}: {before} → {after}")
+                before, after = field_shown(step, name, before), field_shown(step, name, after)
+            lines.append(f"{field_label(step, name).capitalize()}: {before} → {after}")
     return tuple(lines)
 
 
