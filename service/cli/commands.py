@@ -172,8 +172,10 @@ def projections_run(args: argparse.Namespace) -> int:
     from service.application.tenancy import Tenancy
     from service.operations.json_logs import configure_process_logging
     from service.operations.projection_runner import ProjectionRunner
+    from service.proof import signing
 
     configure_process_logging()
+    signing.check_key_file()
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopped.set())
@@ -339,11 +341,12 @@ def main(argv: list[str] | None = None) -> int:
     from service.application.errors import Conflict, NotFound
     from service.operations.backup import BackupError
     from service.persistence.stores import StoreUnavailable, store_unavailable
+    from service.proof.signing import SigningKeyError
 
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (CommandError, BackupError, DomainError, Conflict) as error:
+    except (CommandError, BackupError, DomainError, Conflict, SigningKeyError) as error:
         print(f"spoorlog: {error}", file=sys.stderr)
         return 2
     except NotFound as error:

@@ -26,10 +26,12 @@ from service.http.views import (
 )
 from service.operations import observability
 from service.operations.projection_runner import ReadModels
+from service.proof import signing
 
 
 def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None) -> Flask:
     settings = settings or Settings.from_env()
+    signing.check_key_file()
     app = Flask("spoorlog")
     app.config.update(
         API_TITLE="Spoorlog",

@@ -59,6 +59,14 @@ def _from_file(path: str) -> Ed25519PrivateKey:
         raise SigningKeyError(f"{KEY_FILE_VARIABLE}: cannot read {path}: {error}") from error
 
 
+def check_key_file() -> None:
+    """Refuse to start on an unusable key file, rather than fail at the first signing
+    (a 500 on ``POST /v1/checkpoints``, a runner that logs and signs nothing)."""
+    path = key_file()
+    if path:
+        _from_file(path)
+
+
 def store_key(recorder: Any) -> Ed25519PrivateKey:
     """The tenant's own key, made on first use and kept in its store."""
     found = recorder.checkpoint_rows("signing_key")

@@ -143,3 +143,22 @@ def _stamped_elsewhere(tsa: LocalTsa, head: dict[str, object]) -> str:
     token = request_token(tsa.url, bytes(32), timeout=10)
     assert base64.b64encode(token).decode() != head["timestamp_token"]
     return base64.b64encode(token).decode()
+
+
+def test_an_unusable_key_file_stops_the_start_not_the_first_signing(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key file that is missing or holds no Ed25519 key is named when the API or the
+    runner starts, not found out later as a 500 or a runner that signs nothing."""
+    from service.http.app import create_app
+    from service.proof.signing import SigningKeyError
+
+    not_a_key = tmp_path / "signing.pem"
+    not_a_key.write_text("geen sleutel\n")
+    monkeypatch.setenv(KEY_FILE, str(not_a_key))
+    with pytest.raises(SigningKeyError, match=r"signing\.pem"):
+        create_app(settings)
+    runner = spoorlog("projections", "run", env={**cli_env(settings), KEY_FILE: str(not_a_key)})
+    assert runner.returncode == 2, runner.stderr
+    assert "SPOORLOG_SIGNING_KEY_FILE" in runner.stderr and "signing.pem" in runner.stderr
+    assert "Traceback" not in runner.stderr
