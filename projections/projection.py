@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import IntegrityError, Notification
 
 from domain.hashchain import format_instant
+from domain.steps.privacy import WISSING
 from projections.store import (
     BUILDS_TABLE,
     QUARANTINE_TABLE,
@@ -38,6 +39,8 @@ from projections.store import (
 )
 
 BATCH_SIZE = 500
+ERASURE_TOPIC = f".{WISSING.event}"
+"""A batch holding an erasure re-projects the case's rows; the store then shreds old copies."""
 log = logging.getLogger("spoorlog.projections")
 
 
@@ -139,6 +142,8 @@ def _apply(
         batch[-1].id,
         lambda session: projection.write(session, prepared),
     )
+    if any(n.topic.endswith(ERASURE_TOPIC) for n in batch):
+        store.shred()
 
 
 def _quarantine(

@@ -180,6 +180,8 @@ class _ReadModelPool(SQLiteConnectionPool):
     def _create_connection(self) -> SQLiteConnection:
         connection = super()._create_connection()
         connection._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
+        # A row rewritten after an erasure leaves no old bytes in the page (AVG art. 17).
+        connection._sqlite_conn.execute("PRAGMA secure_delete=ON")
         return connection
 
 
@@ -254,6 +256,15 @@ class ReadModelStore:
     def read(self, fn: Callable[[Session], Any]) -> Any:
         with self.transaction(commit=False) as session:
             return fn(session)
+
+    def shred(self) -> None:
+        """Leave no copy of rows an erasure rewrote: on SQLite the write-ahead log keeps
+        the pages as they were until it is checkpointed, so checkpoint and truncate it.
+        (PostgreSQL keeps dead rows until VACUUM; no query or dump shows them.)"""
+        if self.is_postgres:
+            return
+        with self.datastore.get_connection(commit=True) as connection:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # --- the events ----------------------------------------------------------------
 
