@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -121,8 +122,19 @@ def erase_case(
         erase(case, by=by, reason=reason, judged=judge(app, case, now))
 
     recorded = app._command(load, act, idempotency)
-    app.case_keys.destroy(recorded.aggregate.id)
+    shred(app, recorded.aggregate.id, keep=idempotency.key if idempotency else None)
     return recorded
+
+
+def shred(app: TenantApplication, case_id: str | UUID, keep: str | None = None) -> None:
+    """Make the erased case's personal data unreadable: the answers stored for retried
+    commands on it go (they repeat the events' values; ``keep`` is the erasure's own,
+    which holds none), then its key, whose destruction also truncates SQLite's log."""
+    recorder: Any = app.recorder
+    recorder.checkpoint_rows(
+        "forget_answers", (f'%"recorded": ["{case_id}",%', keep or ""), write=True
+    )
+    app.case_keys.destroy(case_id)
 
 
 @dataclass
@@ -165,7 +177,7 @@ def run(
         if case_id in erased_before:  # known from the feed alone: no need to load it
             report.already_erased += 1
             if not dry_run and app.case_keys.key(case_id) is not None:
-                app.case_keys.destroy(case_id)  # an erasure interrupted before its key went
+                shred(app, case_id)  # an erasure interrupted before its key went
                 tell(f"destroyed the key of {case_id}, erased before")
             progress(report.looked_at, len(case_ids))
             continue

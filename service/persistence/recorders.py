@@ -31,6 +31,7 @@ STATEMENTS = {
     "insert_idempotency": "INSERT INTO {idempotency_keys} (key, fingerprint, response) "
     "VALUES (?, ?, ?)",
     "select_idempotency": "SELECT fingerprint, response FROM {idempotency_keys} WHERE key = ?",
+    "forget_answers": "DELETE FROM {idempotency_keys} WHERE response LIKE ? AND key <> ?",
     "insert_document": "INSERT INTO {documents} (sha256, media_type, size, content) "
     "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
     "select_document": "SELECT media_type, content FROM {documents} WHERE sha256 = ?",

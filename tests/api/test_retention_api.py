@@ -278,21 +278,28 @@ def test_a_retried_hold_or_erasure_with_its_idempotency_key_is_recorded_once(
 def test_after_erasure_no_byte_of_the_employee_is_left_in_the_store(
     admin: Api, employer_id: str, admin_slug: str, settings: Settings
 ) -> None:
-    """The events, the key table and the read models (once caught up) hold no name or
-    personnel number: the tenant's whole schema dumped, or every SQLite file of the data
-    directory, write-ahead logs included (the runner shreds the read models' log right
-    after it applied the erasure, so the files are read until that is done)."""
+    """The events, the key table, the answers kept for retries and the read models (once
+    caught up) hold no name or personnel number: the tenant's whole schema dumped, or
+    every SQLite file of the data directory, write-ahead logs included (the runner
+    shreds the read models' log right after it applied the erasure, so the files are
+    read until that is done)."""
     name, number = "Zeldzame Naam Fictief", "PX-4711"
     body = case_body(employer_id, employee={"name": name, "personnel_number": number})
     body.update(first_sick_day=FIRST, reported_on=FIRST)
-    case_id = admin.post("/v1/cases", body).json()["case_id"]
+    # Sent with Idempotency-Key, the opening's answer (name and all) is kept for retries.
+    opened = admin.post("/v1/cases", body, headers={"Idempotency-Key": "opening-4711"})
+    case_id = opened.json()["case_id"]
     for path, fields in (
         ("herstelmelding", {"percentage": 100}),
         ("afsluiting", {"reason": "herstel"}),
     ):
         admin.post(f"/v1/cases/{case_id}/{path}", {"occurred_on": RECOVERED, **fields})
-    erased = admin.post(f"/v1/cases/{case_id}/erasure", {"reason": "Bewaartermijn verstreken"})
+    erasure = {"reason": "Bewaartermijn verstreken"}
+    retried = {"Idempotency-Key": "erasure-4711"}
+    erased = admin.post(f"/v1/cases/{case_id}/erasure", erasure, headers=retried)
     assert erased.status_code == 201, erased.text
+    again = admin.post(f"/v1/cases/{case_id}/erasure", erasure, headers=retried)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
     caught_up = f"min_position={erased.json()['position']}"
     for path in ("/v1/cases", f"/v1/cases/{case_id}/audit-trail", "/v1/worklist"):
         assert admin.get(f"{path}?{caught_up}").status_code == 200
