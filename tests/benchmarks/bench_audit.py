@@ -14,7 +14,6 @@ Run: .venv/bin/python -m tests.benchmarks.bench_audit [--store sqlite|postgres]
 from __future__ import annotations
 
 import time
-import uuid
 
 import requests
 
@@ -25,7 +24,7 @@ from service.operations.projection_runner import ReadModels
 from service.proof.checkpoints import export
 from tests.benchmarks.bench_obligations import ACTOR, long_case, report, seed, timings
 from tests.benchmarks.bench_projections import raw_read
-from tests.benchmarks.setup import bench_settings, store_arguments
+from tests.benchmarks.setup import bench_settings, bench_tenant, store_arguments
 from tests.served import free_port, start_server, stop_server
 
 
@@ -38,18 +37,7 @@ def main() -> None:
 
     settings = bench_settings(args)
     tenancy = Tenancy(settings)
-    slug = f"bench{uuid.uuid4().hex[:8]}"
-    _, key = tenancy.create_tenant(slug, "Benchmark")
-    app = tenancy.tenant(slug)
-    employer = str(
-        app.register_employer(
-            ACTOR,
-            name="W",
-            kvk_number=None,
-            eigenrisicodrager_zw=False,
-            eigenrisicodrager_wga=False,
-        ).aggregate.id
-    )
+    slug, key, app, employer = bench_tenant(tenancy, ACTOR)
     print(f"store: {args.store}; seeding {args.cases} cases and one of 300 events …", flush=True)
     seed(app, [employer], args.cases)
     case_id = long_case(app, employer, 300)

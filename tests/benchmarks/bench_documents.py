@@ -17,7 +17,6 @@ client), the best of a few, say what the rendering itself costs.
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from uuid import UUID
@@ -31,7 +30,7 @@ from service.application.tenancy import Tenancy
 from service.http.app import create_app
 from service.operations.projection_runner import ReadModels
 from tests.benchmarks.bench_obligations import ACTOR, TODAY, report, summary, timings
-from tests.benchmarks.setup import bench_settings, store_arguments
+from tests.benchmarks.setup import bench_settings, bench_tenant, store_arguments
 from tests.served import free_port, start_server, stop_server
 
 
@@ -75,18 +74,7 @@ def main() -> None:
 
     settings = bench_settings(args)
     tenancy = Tenancy(settings)
-    slug = f"bench{uuid.uuid4().hex[:8]}"
-    _, key = tenancy.create_tenant(slug, "Benchmark")
-    app = tenancy.tenant(slug)
-    employer = str(
-        app.register_employer(
-            ACTOR,
-            name="W",
-            kvk_number=None,
-            eigenrisicodrager_zw=False,
-            eigenrisicodrager_wga=False,
-        ).aggregate.id
-    )
+    slug, key, app, employer = bench_tenant(tenancy, ACTOR)
     print(f"store: {args.store}; seeding cases of {args.events} events …", flush=True)
     cases = {events: long_file(app, employer, events) for events in args.events}
     projection.run(ReadModels(tenancy).store(slug), AuditTrail)

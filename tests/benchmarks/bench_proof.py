@@ -29,7 +29,7 @@ from service.application.tenancy import Tenancy
 from service.proof.checkpoints import make_checkpoint
 from service.proof.verify_export import verify_export
 from tests.benchmarks.bench_obligations import ACTOR, TODAY, report, timings
-from tests.benchmarks.setup import bench_settings, store_arguments
+from tests.benchmarks.setup import bench_settings, bench_tenant, store_arguments
 from tests.served import free_port, start_server, stop_server
 
 LONG_CASE = 300
@@ -95,18 +95,7 @@ def main() -> None:
 
     settings = bench_settings(args)
     tenancy = Tenancy(settings)
-    slug = f"bench{uuid.uuid4().hex[:8]}"
-    _, key = tenancy.create_tenant(slug, "Benchmark")
-    app = tenancy.tenant(slug)
-    employer = str(
-        app.register_employer(
-            ACTOR,
-            name="W",
-            kvk_number=None,
-            eigenrisicodrager_zw=False,
-            eigenrisicodrager_wga=False,
-        ).aggregate.id
-    )
+    slug, key, app, employer = bench_tenant(tenancy, ACTOR)
     print(f"store: {args.store}; seeding {args.events:,} events …", flush=True)
     started = time.perf_counter()
     case_id = seed(app, employer, args.events)

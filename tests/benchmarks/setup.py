@@ -6,7 +6,10 @@ import argparse
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
+from service.application.tenancy import Tenancy
+from service.application.tenant_application import TenantApplication
 from service.config import Settings
 
 
@@ -24,3 +27,14 @@ def bench_settings(args: argparse.Namespace) -> Settings:
         data_dir=Path(tempfile.mkdtemp()),
         control_schema=f"bench_control_{uuid.uuid4().hex[:6]}",
     )
+
+
+def bench_tenant(tenancy: Tenancy, actor: Any) -> tuple[str, str, TenantApplication, str]:
+    """A tenant of its own with one employer: its slug, admin key, application and employer."""
+    slug = f"bench{uuid.uuid4().hex[:8]}"
+    _, key = tenancy.create_tenant(slug, "Benchmark")
+    app = tenancy.tenant(slug)
+    employer = app.register_employer(
+        actor, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
+    )
+    return slug, key, app, str(employer.aggregate.id)
