@@ -27,7 +27,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from domain.access import Actor
@@ -36,6 +36,7 @@ from projections.projection import active_build
 from service.application.tenancy import Tenancy
 from service.operations.projection_runner import ReadModels
 from tests.benchmarks.setup import bench_settings, store_arguments
+from tests.seeding import tenant_with_case
 from tests.served import cli_env
 
 ACTOR = Actor("bench", "casemanager")
@@ -44,21 +45,9 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 def seed_tenant(tenancy: Tenancy, slug: str) -> str:
     """A tenant with one employer and one case of three events; returns the case id."""
-    tenancy.create_tenant(slug, "Benchmark")
-    app = tenancy.tenant(slug)
-    employer = app.register_employer(
-        ACTOR, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
-    ).aggregate
-    start = date.today() - timedelta(days=30)
-    case_id = app.open_case(
-        ACTOR,
-        employer_id=str(employer.id),
-        employee={"name": "Fictief"},
-        first_sick_day=start,
-        reported_on=start,
-    ).aggregate.id
+    _, app, case_id, _ = tenant_with_case(tenancy, slug, ACTOR, sick_days=30)
     app.record(case_id, "notitie", ACTOR, on=date.today(), kind="contact", text="t")
-    return str(case_id)
+    return case_id
 
 
 def cpu_seconds(pid: int) -> float:

@@ -17,29 +17,18 @@ from projections.projection import active_build, catch_up, run, target_build
 from service.application.tenancy import Tenancy
 from service.operations.projection_runner import ProjectionRunner, ReadModels
 from tests.conftest import unique_slug
+from tests.seeding import tenant_with_case
 
 ACTOR = Actor("test-key", "casemanager")
 
 
 def seed(tenancy: Tenancy, notes: int = 12) -> tuple[str, str]:
     slug = unique_slug("e")
-    tenancy.create_tenant(slug, "Bureau")
-    app = tenancy.tenant(slug)
-    employer = app.register_employer(
-        ACTOR, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
-    ).aggregate
-    start = date.today() - timedelta(days=60)
-    case_id = app.open_case(
-        ACTOR,
-        employer_id=str(employer.id),
-        employee={"name": "Fictief"},
-        first_sick_day=start,
-        reported_on=start,
-    ).aggregate.id
+    _, app, case_id, start = tenant_with_case(tenancy, slug, ACTOR, sick_days=60)
     for n in range(notes):
         on = start + timedelta(days=n)
         app.record(case_id, "notitie", ACTOR, on=on, kind="contact", text="t")
-    return slug, str(case_id)
+    return slug, case_id
 
 
 def trail_rows(store: Any, build: str) -> list[tuple[Any, ...]]:

@@ -13,7 +13,6 @@ import signal
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg
@@ -26,6 +25,7 @@ from service.config import Settings
 from service.operations.leadership import Leadership
 from tests.api.payloads import step_body
 from tests.conftest import Api, unique_slug
+from tests.seeding import tenant_with_case
 from tests.served import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.postgres
@@ -75,19 +75,7 @@ def two_nodes(postgres_url: str, tmp_path: Path) -> Iterator[tuple[Settings, lis
     )
     tenancy = Tenancy(settings)
     slug = unique_slug("n")
-    _, key = tenancy.create_tenant(slug, "Bureau")
-    app = tenancy.tenant(slug)
-    employer = app.register_employer(
-        ACTOR, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
-    ).aggregate
-    start = date.today() - timedelta(days=20)
-    case_id = app.open_case(
-        ACTOR,
-        employer_id=str(employer.id),
-        employee={"name": "Fictief"},
-        first_sick_day=start,
-        reported_on=start,
-    ).aggregate.id
+    key, _, case_id, _ = tenant_with_case(tenancy, slug, ACTOR, sick_days=20)
     servers = []
     try:
         for _ in range(2):
