@@ -91,6 +91,9 @@ DOCUMENT_ALTERNATIVES = {
 }
 """A document's 200 besides JSON: a page to print, and a PDF (chosen by Accept)."""
 
+DOCUMENT_FORMATS = ["application/json", "text/html", "application/pdf"]
+"""What a document answers in, JSON first: the Accept header chooses."""
+
 
 class Api(SmorestApi):
     """The OpenAPI document says what errors really are: RFC 9457 problems, 4xx and 5xx."""

@@ -17,7 +17,14 @@ from projections.audit_trail import AuditTrail
 from service.documents import trail_document
 from service.documents.dossier import dossier
 from service.http import auth, read_models
-from service.http.conventions import DOCUMENT_ALTERNATIVES, Blueprint, answer_as, cursor, page
+from service.http.conventions import (
+    DOCUMENT_ALTERNATIVES,
+    DOCUMENT_FORMATS,
+    Blueprint,
+    answer_as,
+    cursor,
+    page,
+)
 from service.http.dossier_schemas import CaseDocumentPage
 from service.http.printed import is_demo
 from service.http.representations import case_json, obligations_json, verification_json
@@ -31,8 +38,6 @@ blp = Blueprint(
     description="The case's dossier: its audit trail and the documents in its file",
 )
 blp.before_request(auth.authenticate)
-
-TRAIL_FORMATS = ["application/json", "text/html", "application/pdf"]
 
 
 @blp.route("/cases/<case_id>/audit-trail", methods=["GET"])
@@ -64,7 +69,7 @@ def get_audit_trail(args: dict[str, Any], case_id: str) -> Response:
         "head_hash": entries[-1]["hash"] if entries else None,
         "entries": entries,
     }
-    wanted = request.accept_mimetypes.best_match(TRAIL_FORMATS, default="application/json")
+    wanted = request.accept_mimetypes.best_match(DOCUMENT_FORMATS, default="application/json")
     if wanted == "application/json":
         return answer_as(AuditTrailOut, body)
     document = _dossier(case, body, now)

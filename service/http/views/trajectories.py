@@ -12,7 +12,7 @@ from domain.trajectories import trajectories
 from service.application.errors import NotFound
 from service.documents import trajectory_report
 from service.http import auth
-from service.http.conventions import DOCUMENT_ALTERNATIVES, Blueprint, answer_as
+from service.http.conventions import DOCUMENT_ALTERNATIVES, DOCUMENT_FORMATS, Blueprint, answer_as
 from service.http.printed import is_demo
 from service.http.report_schemas import TrajectoryReportOut
 from service.http.schemas import AsOfArgs
@@ -24,8 +24,6 @@ blp = Blueprint(
     description="Spoor-2 and spoor-3 trajectories and their reports",
 )
 blp.before_request(auth.authenticate)
-
-REPORT_FORMATS = ["application/json", "text/html", "application/pdf"]
 
 
 @blp.route("/cases/<case_id>/trajectories/<int:n>/report", methods=["GET"])
@@ -63,7 +61,7 @@ def get_trajectory_report(args: dict[str, Any], case_id: str, n: int) -> Respons
         now=now,
         today=legal_date(now),
     )
-    wanted = request.accept_mimetypes.best_match(REPORT_FORMATS, default="application/json")
+    wanted = request.accept_mimetypes.best_match(DOCUMENT_FORMATS, default="application/json")
     if wanted == "application/json":
         return answer_as(TrajectoryReportOut, body, headers={"ETag": f'"{case.version}"'})
     values = trajectory_report.context(body, as_of, demo=is_demo())
