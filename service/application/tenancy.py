@@ -55,7 +55,23 @@ class Tenancy:
         self._opened: set[str] = set()
         """Tenants whose tables this process made or found (opened again, it skips that)."""
         self._opening: dict[str, threading.Lock] = {}
+        self._slugs: tuple[int | None, list[str]] = (-1, [])
+        """The tenant list and the control plane's head it was read at."""
         self._lock = threading.Lock()
+
+    def slugs(self) -> list[str]:
+        """Every tenant's slug, in the order they were registered. Read again only when the
+        control plane recorded anything since: reading it folds every tenant (a query each)."""
+        head = self.control.recorder.max_notification_id()
+        seen, slugs = self._slugs
+        if head != seen:
+            slugs = self.control.tenants()  # read after the head: never older than it
+            self._slugs = (head, slugs)
+        return list(slugs)
+
+    def is_open(self, slug: str) -> bool:
+        """Whether the tenant's Application is held now (using it would not open it)."""
+        return slug in self._tenants
 
     def tenant(self, slug: str) -> TenantApplication:
         """The tenant's Application; its store is created at first use, at runtime."""

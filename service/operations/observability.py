@@ -19,7 +19,6 @@ from flask import Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
-from projections.projection import active_build
 from service.application.tenancy import Tenancy
 from service.operations.json_logs import JsonFormatter as JsonFormatter  # re-exported
 from service.operations.json_logs import configure_logging as configure_logging
@@ -38,21 +37,25 @@ def tenant_status(read_models: ReadModels, slug: str, max_lag: int) -> dict[str,
 
     A tenant is ready when every projection is within ``max_lag`` events; a
     quarantined record does not make it unready (its projection moved past it),
-    but is listed so operations can repair or replay it.
+    but is listed so operations can repair or replay it. Read from the store
+    without opening the tenant (its newest position, then one query for every
+    build's position): a probe over a thousand tenants must not open them all.
     """
+    stores = read_models.tenancy.stores
     try:
-        store = read_models.store(slug)
-        head = store.head()
-        counts = store.quarantine_counts()
+        head = stores.head(slug) or 0
+        builds = stores.builds(slug)
         projections: dict[str, dict[str, int]] = {}
         listed: list[dict[str, Any]] = []
         for kind in PROJECTIONS:
-            build = active_build(store, kind)
-            behind = head - (store.position(build) if build else 0)
-            quarantined = counts.get(build, 0) if build else 0
+            ready = [b for b in builds if b.projection == kind.name and b.ready]
+            active = ready[-1] if ready else None  # the build queries read
+            behind = max(0, head - (active.position if active else 0))
+            quarantined = active.quarantined if active else 0
             projections[kind.name] = {"lag": behind, "quarantined": quarantined}
-            if quarantined and build:
-                listed += [q.as_dict() for q in store.quarantined(build, QUARANTINE_LISTED)]
+            if active and quarantined:  # rare: only then is the tenant opened
+                store = read_models.store(slug)
+                listed += [q.as_dict() for q in store.quarantined(active.build, QUARANTINE_LISTED)]
     except Exception as error:  # this tenant's store; the others may well answer
         return {"ready": False, "error": f"store unreachable: {type(error).__name__}"}
     listed.sort(key=lambda q: q["position"], reverse=True)
@@ -65,7 +68,7 @@ def tenant_status(read_models: ReadModels, slug: str, max_lag: int) -> dict[str,
 
 def tenant_statuses(tenancy: Tenancy, read_models: ReadModels, max_lag: int) -> dict[str, Any]:
     """Every tenant's status; raises only when the tenant list itself cannot be read."""
-    return {slug: tenant_status(read_models, slug, max_lag) for slug in tenancy.control.tenants()}
+    return {slug: tenant_status(read_models, slug, max_lag) for slug in tenancy.slugs()}
 
 
 class LagCollector:

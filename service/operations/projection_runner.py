@@ -16,8 +16,13 @@ Its cost follows the work, not the number of tenants:
   changes the write-ahead log, so no SQL runs for a tenant that recorded
   nothing.
 - A tenant woken without news costs one query: the runner remembers the
-  position up to which all its projections were current.
-- Only tenants in use keep an Application open (:class:`Tenancy`).
+  position up to which all its projections were current. At its first look
+  after starting, a tenant whose builds are current (one more query) is left
+  closed.
+- Only tenants with news are opened, and only tenants in use stay open
+  (:class:`Tenancy`). A tenant's head is signed while it is open for its
+  projections (once its last signing is ``checkpoint_interval`` past), so
+  signing opens no tenant a second time.
 
 The tenant list is re-read on the control plane's own NOTIFY and every
 ``refresh_interval``. With ``elect``, the runner first waits for the runner
@@ -106,6 +111,7 @@ class ProjectionRunner:
         self.events_processed = 0
         self._checkpointed: dict[str, float] = {}
         self._checkpoint_due: set[str] = set()
+        self._signing: set[str] = set()
         self._current: dict[str, int] = {}
         """Per tenant: the position up to which every projection was brought."""
         self._markers: dict[str, Hashable] = {}
@@ -161,13 +167,8 @@ class ProjectionRunner:
     # --- what needs doing ----------------------------------------------------------
 
     def refresh_tenants(self) -> None:
-        """Take up tenants registered since the list was last read; the list is read again
-        only when the control plane recorded anything (reading it folds every tenant)."""
-        head = self.tenancy.control.recorder.max_notification_id()
-        if head == self._control_head:
-            return
-        self._control_head = head
-        for slug in self.tenancy.control.tenants():
+        """Take up tenants registered since the list was last read."""
+        for slug in self.tenancy.slugs():
             if slug not in self._tenants:
                 self._tenants.add(slug)
                 self.wake(slug)
@@ -208,8 +209,16 @@ class ProjectionRunner:
         here is the store failing, or a fault of one projection's own — the other
         projections of the tenant are still brought up to date first.
         """
-        peeked = self.tenancy.stores.head(slug)  # without opening the tenant
+        stores = self.tenancy.stores
+        peeked = stores.head(slug)  # without opening the tenant
         if peeked is not None and self._current.get(slug) == peeked:
+            return 0
+        if peeked is not None and slug not in self._current and self._built(slug, peeked):
+            # First look since the runner started, and nothing to do: leave it closed
+            # unless its newest events were never signed (a runner stopped meanwhile).
+            self._current[slug] = peeked
+            if stores.signed_size(slug) < peeked:
+                self._checkpoint(slug)
             return 0
         store = self.read_models.store(slug)
         head = store.head()
@@ -227,24 +236,42 @@ class ProjectionRunner:
             raise failed
         if not self._stopping.is_set():
             self._current[slug] = head
-        self._checkpoint_due.add(slug)  # signed by the signer thread, not in the way of others
+        self._checkpoint(slug)  # while the tenant is open: signing later may open it again
         return applied
 
+    def _built(self, slug: str, head: int) -> bool:
+        """Whether every projection's build of the code's version is the one queries read
+        and has reached ``head`` (so :func:`projection.run` would do nothing), read in one
+        query without opening the tenant."""
+        builds = self.tenancy.stores.builds(slug)
+        for kind in self.projections:
+            mine = [b for b in builds if b.projection == kind.name and b.version == kind.version]
+            ready = [b for b in builds if b.projection == kind.name and b.ready]
+            if not mine or not ready or mine[-1] != ready[-1] or mine[-1].position < head:
+                return False
+        return True
+
     def _checkpoint(self, slug: str) -> None:
-        """Sign the tenant's feed head, at most every ``checkpoint_interval`` seconds, when
-        it moved (an empty feed is not signed: there is nothing to prove yet)."""
+        """Sign the tenant's feed head now if its last signing is ``checkpoint_interval``
+        seconds past (an empty feed is not signed: there is nothing to prove yet);
+        otherwise leave it to the signer thread once it is."""
         now = time.monotonic()
-        if now - self._checkpointed.get(slug, -self.checkpoint_interval) < (
-            self.checkpoint_interval
-        ):
-            return
+        with self._lock:
+            last = self._checkpointed.get(slug, now - self.checkpoint_interval)
+            if slug in self._signing or now - last < self.checkpoint_interval:
+                self._checkpoint_due.add(slug)
+                return
+            self._signing.add(slug)
+            self._checkpoint_due.discard(slug)
         try:
             make_checkpoint(self.tenancy.tenant(slug), slug)
         except Exception:  # the read models are current; sign again next interval
             log.exception("checkpoint failed", extra={"tenant": slug})
-        else:
-            self._checkpoint_due.discard(slug)
-        self._checkpointed[slug] = now
+            self._checkpoint_due.add(slug)
+        finally:
+            with self._lock:
+                self._signing.discard(slug)
+                self._checkpointed[slug] = time.monotonic()
 
     # --- threads -------------------------------------------------------------------
 
@@ -276,8 +303,8 @@ class ProjectionRunner:
                     self.wake(slug)
 
     def _sign(self) -> None:
-        """Sign the heads of the tenants whose projections moved, in a thread of its own so
-        that signing never delays bringing another tenant's read models up to date."""
+        """Sign the heads that moved while their last signing was too recent, once it no
+        longer is: a tenant without news after that is signed here, not by a worker."""
         while not self._stopping.wait(min(1.0, self.poll_interval * 5)):
             if not self._leading.is_set():
                 continue

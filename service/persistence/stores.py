@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -38,10 +39,11 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from projections.store import read_model_file
+from projections.store import BUILDS_TABLE, QUARANTINE_TABLE, TRACKING_TABLE, read_model_file
 from service.config import Settings
 from service.persistence.availability import StoreUnavailable, _reason, store_unavailable
 from service.persistence.recorders import PostgresTenantRecorder, SQLiteTenantRecorder
+from service.proof.merkle_store import HEADS
 
 CONTROL = "control"
 """The name of the control plane's store, beside the tenants'."""
@@ -49,6 +51,30 @@ CONTROL = "control"
 log = logging.getLogger("spoorlog.stores")
 
 T = TypeVar("T")
+
+TENANT_EVENTS = "tenant_events"
+"""A tenant's events table on PostgreSQL: the library names it after the application
+(``TenantApplication.name``); on SQLite it is always ``stored_events``."""
+
+_BUILDS = (
+    "SELECT b.projection, b.build, b.version, b.ready, "
+    "(SELECT MAX(t.notification_id) FROM {tracking} t WHERE t.application_name = b.build), "
+    "(SELECT COUNT(*) FROM {quarantine} q WHERE q.build = b.build) "
+    "FROM {builds} b ORDER BY b.projection, b.version, b.generation"
+)
+"""Every build of a tenant's read models with its position and quarantined records."""
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """One build of a read model as its store holds it (see :mod:`projections.projection`)."""
+
+    projection: str
+    build: str
+    version: int
+    ready: bool
+    position: int
+    quarantined: int
 
 
 def retry_setup(make: Callable[[], T], attempts: int = 8) -> T:
@@ -87,6 +113,15 @@ class Stores(Protocol):
 
     def head(self, store: str) -> int | None:
         """The store's newest notification id, read without opening its Application."""
+        ...
+
+    def builds(self, store: str) -> list[BuildState]:
+        """The tenant's read-model builds, in one query without opening its Application
+        (none before its read models were first made)."""
+        ...
+
+    def signed_size(self, store: str) -> int:
+        """The size of the tenant's newest signed tree head (0: none), without opening it."""
         ...
 
     def close(self) -> None: ...
@@ -262,7 +297,7 @@ class PostgresStores:
 
     def head(self, store: str) -> int | None:
         """One query on the shared pool."""
-        table = Identifier(schema_name(store), "stored_events")
+        table = Identifier(schema_name(store), TENANT_EVENTS)
         try:
             with self.shared.transaction(commit=False) as curs:
                 curs.execute(SQL("SELECT MAX(notification_id) AS head FROM {}").format(table))
@@ -270,6 +305,31 @@ class PostgresStores:
         except ProgrammingError:  # no events table yet
             return None
         return int(row["head"] or 0) if row else 0
+
+    def builds(self, store: str) -> list[BuildState]:
+        schema = schema_name(store)
+        tables = {
+            "builds": Identifier(schema, BUILDS_TABLE),
+            "tracking": Identifier(schema, TRACKING_TABLE),
+            "quarantine": Identifier(schema, QUARANTINE_TABLE),
+        }
+        try:
+            with self.shared.transaction(commit=False) as curs:
+                curs.execute(SQL(_BUILDS).format(**tables))
+                rows = curs.fetchall()
+        except ProgrammingError:  # no read models yet
+            return []
+        return [BuildState(*_build_row(tuple(row.values()))) for row in rows]
+
+    def signed_size(self, store: str) -> int:
+        table = Identifier(schema_name(store), HEADS)
+        try:
+            with self.shared.transaction(commit=False) as curs:
+                curs.execute(SQL("SELECT MAX(tree_size) AS size FROM {}").format(table))
+                row = curs.fetchone()
+        except ProgrammingError:  # never signed
+            return 0
+        return int(row["size"] or 0) if row else 0
 
     def drop(self, store: str) -> None:
         """Remove a tenant's schema whole (tests, erasure)."""
@@ -322,20 +382,35 @@ class EmbeddedStores:
     def head(self, store: str) -> int | None:
         """Read on a read-only connection of its own: unlike the Application's, closing it
         never folds the write-ahead log into the file, so it leaves the marker alone."""
-        path = self.path(store)
+        rows = self._peek(self.path(store), "SELECT MAX(rowid) FROM stored_events")
+        if rows is None:
+            return None  # no file or no events table yet
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+    def builds(self, store: str) -> list[BuildState]:
+        sql = _BUILDS.format(builds=BUILDS_TABLE, tracking="tracking", quarantine=QUARANTINE_TABLE)
+        rows = self._peek(Path(read_model_file(str(self.path(store)))), sql)
+        return [BuildState(*_build_row(row)) for row in rows or []]
+
+    def signed_size(self, store: str) -> int:
+        rows = self._peek(self.path(store), f"SELECT MAX(tree_size) FROM {HEADS}")
+        return int(rows[0][0] or 0) if rows else 0
+
+    def _peek(self, path: Path, sql: str) -> list[tuple[Any, ...]] | None:
+        """One read on a read-only connection of its own; None when there is no such file
+        or table."""
         if not path.exists():
             return None
         try:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=self.timeout)
             try:
-                row = conn.execute("SELECT MAX(rowid) FROM stored_events").fetchone()
+                return conn.execute(sql).fetchall()
             finally:
                 conn.close()
         except sqlite3.OperationalError as error:
             if store_unavailable(error):
                 raise
-            return None  # no file or no events table yet
-        return int(row[0]) if row and row[0] is not None else 0
+            return None
 
     def drop(self, store: str) -> None:
         events = str(self.path(store))
@@ -345,6 +420,18 @@ class EmbeddedStores:
 
     def close(self) -> None:
         pass
+
+
+def _build_row(row: tuple[Any, ...]) -> tuple[str, str, int, bool, int, int]:
+    projection, build, version, ready, position, quarantined = row
+    return (
+        str(projection),
+        str(build),
+        int(version),
+        bool(ready),
+        int(position or 0),
+        int(quarantined or 0),
+    )
 
 
 def open_stores(settings: Settings) -> Stores:
