@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 IDEMPOTENCY_TABLE = "idempotency_keys"
@@ -114,6 +115,10 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
     taken as MAX + n under the library's EXCLUSIVE table lock instead of from
     a sequence, so a transaction that loses a race and rolls back leaves no
     gap. NOTIFY names the store, so one LISTEN connection serves all tenants.
+
+    A save is one round trip (:meth:`insert_events`), so the table lock is
+    held only while the server inserts and commits, never while it waits for
+    this process.
     """
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
@@ -195,6 +200,30 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
                 self._sql["insert_document"],
                 (document.sha256, document.media_type, len(document.content), document.content),
             )
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """Send the whole transaction — ``BEGIN``, what :meth:`_insert_events` adds, the
+        lock, NOTIFY, the insert, ``COMMIT`` — in one pipeline and wait once.
+
+        The library waits for the insert's result before it sends ``COMMIT`` (and
+        psycopg's transaction block syncs there too), so every other writer of the
+        store queued behind the table lock for a round trip and this thread's turn
+        at the GIL. A statement that fails makes the server skip the rest, ``COMMIT``
+        included; the pool's connection block rolls the aborted transaction back.
+        """
+        with self.datastore.get_connection() as conn, conn.cursor() as inserted:
+            with conn.pipeline(), conn.cursor() as curs:
+                curs.execute("BEGIN")
+                self._insert_events(curs, stored_events, **kwargs)
+                if stored_events:
+                    self._insert_stored_events(inserted, stored_events, **kwargs)
+                curs.execute("COMMIT")
+            if not stored_events:
+                return None
+            return self._fetch_ids_after_insert_events(inserted, stored_events, **kwargs)
 
     def _notify_channel(self, curs: Any) -> None:
         curs.execute(self._notify_store, (NOTIFY_CHANNEL, self.datastore.schema))

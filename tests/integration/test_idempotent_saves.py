@@ -69,6 +69,26 @@ def test_saving_under_an_answered_key_is_an_integrity_error_and_stores_nothing(
     assert len(app.recorder.select_events(case.id)) == 2
 
 
+def test_a_save_that_lost_the_race_for_its_version_stores_nothing_and_the_next_one_works(
+    opened: tuple[TenantApplication, str, Case],
+) -> None:
+    """The whole save is sent at once; when the server refuses the insert it skips the
+    commit, and the aborted transaction must not reach the next save."""
+    app, _, case = opened
+    stale = app.repository.get(case.id)
+    case.notitie(on=date.today(), by=ACTOR, kind="contact", text="eerste")
+    app.save(case)
+    stale.notitie(on=date.today(), by=ACTOR, kind="contact", text="verloren race")
+    with pytest.raises(IntegrityError):
+        app.save(stale)
+    again = app.repository.get(case.id)
+    again.notitie(on=date.today(), by=ACTOR, kind="contact", text="daarna")
+    app.save(again)
+    stored = app.recorder.select_events(case.id)
+    assert [e.originator_version for e in stored] == [1, 2, 3]
+    assert app.recorder.max_notification_id() == 4  # employer, opening, two notities: no gap
+
+
 def test_a_twin_that_commits_the_key_while_we_wait_makes_ours_an_integrity_error(
     opened: tuple[TenantApplication, str, Case], settings: Settings
 ) -> None:
