@@ -1,7 +1,8 @@
-"""What many tenants cost: the idle projection runner, its memory, and read-after-write lag.
+"""What many tenants cost: the idle projection runner, memory, lag and API throughput.
 
 Run: .venv/bin/python -m tests.benchmarks.bench_tenants [--store sqlite|postgres]
      [--tenants 1,200,1000] [--idle-seconds 10] [--rate 20] [--seconds 10]
+     [--clients 16] [--http-seconds 10]
 
 For each tenant count (tenants are added to the ones already seeded), the
 real runner (``spoorlog projections run``) is started as a process of its
@@ -11,11 +12,18 @@ own on the store and, once every tenant's read models have caught up:
   a command, once its once-only work after catching up is done, and its
   resident memory;
 - lag: ``--rate`` commands a second for ``--seconds`` to tenants picked at
-  random, each timed from its commit until the case list has applied it.
+  random, each timed from its commit until the case list has applied it;
+- API: ``spoorlog serve --no-projections`` (its default two gunicorn workers)
+  beside the runner, ``--clients`` HTTP clients posting a notitie to a case
+  of a tenant picked at random for ``--http-seconds``: events a second, and
+  the largest worker's resident memory after.
 
-The anchor of every figure is the same figure at the first tenant count, in
-the same run. Goals: idle CPU at 1,000 tenants below 0.05 cores, RSS within
-1.3x of one tenant, lag p99 below 0.5 s.
+Progress is read from the store as the probes read it, without opening a
+tenant in this process. The anchor of every figure is the same figure at
+the first tenant count, in the same run; the load average is printed beside.
+Goals (issue 14): idle CPU at 1,000 tenants below 0.05 cores, runner and
+worker RSS within 1.3x of one tenant, throughput at least 0.9x of one
+tenant, lag p99 below 0.5 s.
 """
 
 from __future__ import annotations
@@ -30,24 +38,42 @@ import time
 from datetime import date
 from pathlib import Path
 
+import requests
+
 from domain.access import Actor
 from projections.case_list import CaseList
-from projections.projection import active_build
 from service.application.tenancy import Tenancy
-from service.operations.projection_runner import ReadModels
+from service.operations.projection_runner import PROJECTIONS
+from tests.api.payloads import step_body
 from tests.benchmarks.setup import bench_settings, store_arguments
 from tests.seeding import tenant_with_case
-from tests.served import cli_env
+from tests.served import cli_env, free_port, start_server, stop_server
 
 ACTOR = Actor("bench", "casemanager")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def seed_tenant(tenancy: Tenancy, slug: str) -> str:
-    """A tenant with one employer and one case of three events; returns the case id."""
-    _, app, case_id, _ = tenant_with_case(tenancy, slug, ACTOR, sick_days=30)
-    app.record(case_id, "notitie", ACTOR, on=date.today(), kind="contact", text="t")
-    return case_id
+class Seeded:
+    """A tenant of the benchmark: its admin key and its cases."""
+
+    def __init__(self, tenancy: Tenancy, slug: str, cases: int) -> None:
+        """The tenant with one employer and ``cases`` cases of two events, and a notitie
+        on the first."""
+        self.key, app, first, start = tenant_with_case(tenancy, slug, ACTOR, sick_days=30)
+        employer = app.case(first, ACTOR).employer_id
+        self.cases = [first] + [
+            str(
+                app.open_case(
+                    ACTOR,
+                    employer_id=employer,
+                    employee={"name": "Fictief"},
+                    first_sick_day=start,
+                    reported_on=start,
+                ).aggregate.id
+            )
+            for _ in range(cases - 1)
+        ]
+        app.record(first, "notitie", ACTOR, on=date.today(), kind="contact", text="t")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -75,40 +101,37 @@ def settle(pid: int, limit: float = 120) -> float:
 
 
 class Positions:
-    """Each tenant's case-list position, read as the API reads it."""
+    """Each tenant's read models as the probes read them: from the store, not opening it."""
 
     def __init__(self, tenancy: Tenancy) -> None:
-        self.read_models = ReadModels(tenancy)
-        self.builds: dict[str, str] = {}
+        self.stores = tenancy.stores
 
-    def of(self, slug: str) -> int:
-        store = self.read_models.store(slug)
-        build = self.builds.get(slug) or active_build(store, CaseList)
-        if build is None:
-            return 0
-        self.builds[slug] = build
-        return store.position(build)
+    def of(self, slug: str, projection: str = CaseList.name) -> int:
+        """The position of the projection's build that queries read (0: none yet)."""
+        ready = [b for b in self.stores.builds(slug) if b.projection == projection and b.ready]
+        return ready[-1].position if ready else 0
+
+    def caught_up(self, slug: str) -> bool:
+        head = self.stores.head(slug) or 0
+        return all(self.of(slug, kind.name) >= head for kind in PROJECTIONS)
 
 
-def wait_caught_up(tenancy: Tenancy, positions: Positions, slugs: list[str]) -> float:
+def wait_caught_up(positions: Positions, slugs: list[str]) -> float:
     started = time.perf_counter()
     pending = set(slugs)
     deadline = started + 600
     while pending:
-        for slug in list(pending):
-            head = tenancy.tenant(slug).recorder.max_notification_id() or 0
-            if positions.of(slug) >= head:
-                pending.discard(slug)
-        if time.perf_counter() > deadline:
+        pending = {slug for slug in pending if not positions.caught_up(slug)}
+        if pending and time.perf_counter() > deadline:
             raise TimeoutError(f"{len(pending)} tenants did not catch up")
-        time.sleep(0.2)
+        time.sleep(0.2 if pending else 0)
     return time.perf_counter() - started
 
 
 def lag(
     tenancy: Tenancy,
     positions: Positions,
-    cases: dict[str, str],
+    tenants: dict[str, Seeded],
     rate: float,
     seconds: float,
 ) -> tuple[list[float], int]:
@@ -133,13 +156,13 @@ def lag(
 
     watcher = threading.Thread(target=watch)
     watcher.start()
-    slugs = list(cases)
+    slugs = list(tenants)
     end = time.perf_counter() + seconds
     sent = 0
     while time.perf_counter() < end:
         slug = rng.choice(slugs)
         recorded = tenancy.tenant(slug).record(
-            cases[slug], "notitie", ACTOR, on=date.today(), kind="contact", text="t"
+            tenants[slug].cases[0], "notitie", ACTOR, on=date.today(), kind="contact", text="t"
         )
         written.append((slug, recorded.positions[-1], time.perf_counter()))
         sent += 1
@@ -154,33 +177,79 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in found]
+
+
+def throughput(
+    base: str, tenants: dict[str, Seeded], clients: int, seconds: float
+) -> tuple[float, dict[int, int]]:
+    """Notitie events a second that ``clients`` HTTP clients get recorded, each posting to a
+    case of a tenant picked at random (client n to the tenant's case n, so that clients of
+    one tenant do not contend for one case); and the answers by status."""
+    slugs = list(tenants)
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    end = time.perf_counter() + seconds
+
+    def client(index: int) -> None:
+        rng = random.Random(index)
+        http = requests.Session()
+        body = step_body("notitie")
+        while time.perf_counter() < end:
+            tenant = tenants[rng.choice(slugs)]
+            case = tenant.cases[index % len(tenant.cases)]
+            answer = http.post(
+                f"{base}/v1/cases/{case}/notitie",
+                json=body,
+                headers={"Authorization": f"Bearer {tenant.key}"},
+                timeout=60,
+            )
+            with lock:
+                statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses.get(201, 0) / (time.perf_counter() - started), statuses
+
+
 def main() -> None:
     parser = store_arguments(__doc__)
     parser.add_argument("--tenants", default="1,200,1000")
     parser.add_argument("--idle-seconds", type=float, default=10)
     parser.add_argument("--rate", type=float, default=20)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--http-seconds", type=float, default=10)
     args = parser.parse_args()
 
+    os.environ["SPOORLOG_LOG_LEVEL"] = "WARNING"  # the processes started: no line a request
     settings = bench_settings(args)
     tenancy = Tenancy(settings)
     positions = Positions(tenancy)
     prefix = f"bt{os.getpid()}"
-    cases: dict[str, str] = {}
+    tenants: dict[str, Seeded] = {}
     anchor: dict[str, float] = {}
     try:
         for count in [int(n) for n in args.tenants.split(",")]:
             started = time.perf_counter()
-            while len(cases) < count:
-                slug = f"{prefix}-{len(cases)}"
-                cases[slug] = seed_tenant(tenancy, slug)
+            while len(tenants) < count:
+                slug = f"{prefix}-{len(tenants)}"
+                # the first tenant has a case per client, so that one tenant's clients do
+                # not all contend for one case; the others one case each
+                tenants[slug] = Seeded(tenancy, slug, args.clients if not tenants else 1)
             seeded = time.perf_counter() - started
             print(f"\n{args.store}: {count} tenants (seeded in {seeded:.0f} s)", flush=True)
             runner = subprocess.Popen(
                 [sys.executable, "-m", "service.cli", "projections", "run"], env=cli_env(settings)
             )
             try:
-                took = wait_caught_up(tenancy, positions, list(cases))
+                took = wait_caught_up(positions, list(tenants))
                 print(f"  caught up in {took:.1f} s", flush=True)
                 settled = settle(runner.pid)
                 print(f"  settled in {settled:.0f} s (first heads signed)", flush=True)
@@ -190,25 +259,37 @@ def main() -> None:
                     "idle cores": (cpu_seconds(runner.pid) - before) / args.idle_seconds,
                     "runner RSS MB": rss_mb(runner.pid),
                 }
-                lags, sent = lag(tenancy, positions, cases, args.rate, args.seconds)
+                load = os.getloadavg()[0]
+                lags, sent = lag(tenancy, positions, tenants, args.rate, args.seconds)
                 figures["lag p50 s"] = statistics.median(lags) if lags else float("nan")
                 figures["lag p99 s"] = percentile(lags, 0.99) if lags else float("nan")
-                figures["runner RSS MB after lag"] = rss_mb(runner.pid)
-                print(f"  commands sent {sent}, lag measured for {len(lags)}")
+                print(f"  commands sent {sent}, lag measured for {len(lags)}", flush=True)
+                server = start_server(settings, port := free_port(), "--no-projections")
+                try:
+                    base = f"http://127.0.0.1:{port}"
+                    throughput(base, tenants, args.clients, 2)  # both workers up and warm
+                    events, statuses = throughput(base, tenants, args.clients, args.http_seconds)
+                    figures[f"API events/s {args.clients} cl"] = events
+                    figures["API worker RSS MB"] = max(rss_mb(w) for w in children(server.pid))
+                    print(f"  API answers {statuses}", flush=True)
+                finally:
+                    stop_server(server)
+                figures["runner RSS MB after"] = rss_mb(runner.pid)
             finally:
                 runner.terminate()
                 runner.wait(timeout=30)
+            print(f"  load average (1 min) {load:.2f} idle, {os.getloadavg()[0]:.2f} after")
             for name, value in figures.items():
-                base = anchor.setdefault(name, value)
-                ratio = value / base if base else float("nan")
+                base_value = anchor.setdefault(name, value)
+                ratio = value / base_value if base_value else float("nan")
                 print(
-                    f"  {name:<24} {value:9.3f}   anchor (first count) {base:9.3f}   "
+                    f"  {name:<24} {value:9.3f}   anchor (first count) {base_value:9.3f}   "
                     f"ratio {ratio:6.2f}",
                     flush=True,
                 )
     finally:
         if settings.database_url:
-            for slug in cases:
+            for slug in tenants:
                 tenancy.stores.drop(slug)
             with tenancy.stores.shared.transaction(commit=True) as curs:  # type: ignore[attr-defined]
                 curs.execute(f'DROP SCHEMA IF EXISTS "{settings.control_schema}" CASCADE')
