@@ -1,7 +1,7 @@
 """The command path against the eventsourcing library's own application and recorder.
 
 Run: .venv/bin/python -m tests.benchmarks.bench_commands [--store sqlite|postgres]
-     [--seconds 5] [--clients 1,16]
+     [--seconds 5] [--clients 1,16] [--rounds 4]
 
 - anchor: a plain ``eventsourcing`` Application on the same kind of store
   (its own SQLite file, or its own schema) with the same aggregate cache,
@@ -11,11 +11,16 @@ Run: .venv/bin/python -m tests.benchmarks.bench_commands [--store sqlite|postgre
   each, while the real projection runner (``spoorlog projections run``) keeps
   the read models current in a process of its own, as in production.
 
+Anchor and result take turns, ``--rounds`` times each within ``--seconds`` per
+figure, so a change in the shared machine's load weighs on both alike; each
+figure is the events of all its rounds over their time.
+
 Goal (issue 14): the command path at ≥ 0.5x the anchor at 1 and 16 clients.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -30,7 +35,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.access import Actor
 from service.application.tenancy import Tenancy
-from tests.benchmarks.setup import bench_settings, store_arguments
+from tests.benchmarks.setup import bench_settings, bench_tenant, store_arguments
 from tests.served import cli_env
 
 ACTOR = Actor("bench", "casemanager")
@@ -47,8 +52,9 @@ class Counter(Aggregate):
         self.count += 1
 
 
-def rate(clients: int, seconds: float, call: Callable[[int], Any]) -> float:
-    """Calls a second, ``clients`` threads each calling ``call(its index)`` for ``seconds``."""
+def run(clients: int, seconds: float, call: Callable[[int], Any]) -> tuple[int, float]:
+    """Calls made and time taken, ``clients`` threads each calling ``call(its index)``
+    for ``seconds``."""
     counts = [0] * clients
     end = time.perf_counter() + seconds
 
@@ -63,7 +69,24 @@ def rate(clients: int, seconds: float, call: Callable[[int], Any]) -> float:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(counts) / (time.perf_counter() - started)
+    return sum(counts), time.perf_counter() - started
+
+
+def rates(
+    clients: int,
+    seconds: float,
+    rounds: int,
+    anchor: Callable[[int], Any],
+    result: Callable[[int], Any],
+) -> tuple[float, float]:
+    """Events a second of the anchor and of the result, measured in alternating rounds."""
+    totals = {anchor: [0, 0.0], result: [0, 0.0]}
+    for _ in range(rounds):
+        for call, total in totals.items():
+            count, elapsed = run(clients, seconds / rounds, call)
+            total[0] += count
+            total[1] += elapsed
+    return totals[anchor][0] / totals[anchor][1], totals[result][0] / totals[result][1]
 
 
 def library_application(args: Any, settings: Any) -> tuple[Application[Any], Callable[[], None]]:
@@ -103,6 +126,7 @@ def main() -> None:
     parser = store_arguments(__doc__)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--clients", default="1,16")
+    parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
     settings = bench_settings(args)
     clients = [int(n) for n in args.clients.split(",")]
@@ -112,17 +136,12 @@ def main() -> None:
     library.save(*counters)
 
     tenancy = Tenancy(settings)
-    slug = f"bench{uuid.uuid4().hex[:8]}"
-    tenancy.create_tenant(slug, "Benchmark")
-    app = tenancy.tenant(slug)
-    employer = app.register_employer(
-        ACTOR, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
-    ).aggregate
+    slug, _, app, employer = bench_tenant(tenancy, ACTOR)
     start = date.today() - timedelta(days=30)
     cases = [
         app.open_case(
             ACTOR,
-            employer_id=str(employer.id),
+            employer_id=employer,
             employee={"name": f"Fictief {n}"},
             first_sick_day=start,
             reported_on=start,
@@ -145,13 +164,16 @@ def main() -> None:
 
     try:
         time.sleep(2)  # the runner's first catch-up, out of the measured window
-        print(f"store: {args.store}, {args.seconds:.0f} s per figure, runner process beside")
+        print(
+            f"store: {args.store}, {args.seconds:.0f} s per figure in {args.rounds} rounds "
+            "taking turns, runner process beside"
+        )
         for count in clients:
-            anchor = rate(count, args.seconds, library_note)
-            result = rate(count, args.seconds, notitie)
+            anchor, result = rates(count, args.seconds, args.rounds, library_note, notitie)
             print(
                 f"{count:>2} clients  anchor library save {anchor:7,.0f} events/s   "
-                f"result notitie command {result:7,.0f} events/s   ratio {result / anchor:.2f}",
+                f"result notitie command {result:7,.0f} events/s   ratio {result / anchor:.2f}   "
+                f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
     finally:
