@@ -14,16 +14,23 @@ from __future__ import annotations
 from datetime import date
 
 from domain.calendar import sick_days, week_of_day
+from domain.employer import Regime
 from domain.facts import Fact, legal_date, sick_periods_of
-from domain.obligations import MET, MET_LATE, Obligation
+from domain.obligations import MET, MET_LATE, Obligation, schedule
+from domain.obligations.rules import PROOF_TYPES
+from domain.policy import Policy
 from domain.steps.catalogue import step_of
 
 
-def summary_nl(fact: Fact, facts: list[Fact], obligations: list[Obligation]) -> str:
-    """The trail's sentence for ``fact``, given the case's facts and obligations at that time."""
+def summary_nl(fact: Fact, facts: list[Fact], today: date, policy: Policy, regime: Regime) -> str:
+    """The trail's sentence for ``fact``, given the case's facts, policy and regime at the
+    time, its obligations judged on ``today``. The schedule is settled only for a step that
+    can prove an obligation (``PROOF_TYPES``): a note costs the same on a long case."""
+    proof = None
+    if fact.type in PROOF_TYPES:
+        proof = schedule(facts, policy, regime).proof_of(fact.event_id, today)
     on = fact.occurred_on
     when = f"op {on} (week {_week(facts, on)})"
-    proof = next((o for o in obligations if fact.event_id in o.event_ids), None)
     step = step_of(fact)
     text = step.sentence(fact, step.show(fact.data), when, _timing(proof), facts)
     if proof is not None and proof.recorded_late:

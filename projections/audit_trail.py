@@ -19,7 +19,6 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
-from domain.assessment import assess
 from domain.case import CASE_TOPIC_PREFIX, Case
 from domain.employer import Regime
 from domain.facts import legal_date
@@ -104,7 +103,7 @@ class AuditTrail(Projection):
     @staticmethod
     def _entry(case: Case, event: Any, policy: Policy, regime: Regime) -> tuple[Any, ...]:
         fact = case.facts[-1]
-        judged = assess(case.facts, legal_date(event.timestamp), policy, regime)
+        today = legal_date(event.timestamp)
         corrected = case.find(event.data["event_id"]) if fact.type == "correctie" else None
         return (
             str(case.id),
@@ -116,11 +115,11 @@ class AuditTrail(Projection):
             int(recorded_late(fact, policy)),
             fact.actor,
             fact.role,
-            summary_nl(fact, case.facts, judged.obligations),
+            summary_nl(fact, case.facts, today, policy, regime),
             event.hash,
             corrected.event_id if corrected else None,
             corrected.occurred_on.isoformat() if corrected else None,
-            summary_nl(corrected, case.facts, judged.obligations) if corrected else None,
+            summary_nl(corrected, case.facts, today, policy, regime) if corrected else None,
         )
 
     def write(self, session: Session, prepared: list[tuple[Any, ...]]) -> None:

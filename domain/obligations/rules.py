@@ -49,6 +49,31 @@ EVALUATION_DAYS = 42
 PLAN_AFTER_ANALYSIS_DAYS = 14
 """The plan van aanpak within 2 weeks of the probleemanalyse (Regeling procesgang art. 4)."""
 
+PROOF_TYPES = frozenset(
+    {
+        "melding_arbodienst",
+        "probleemanalyse",
+        "plan_van_aanpak",
+        "evaluatie",
+        "bijstelling",
+        "ziekmelding_uwv",
+        "arbeidsdeskundig_onderzoek",
+        "eerstejaarsevaluatie",
+        "deskundigenoordeel",
+        "spoor_2_start",
+        "werkhervatting",
+        "plaatsing",
+        "traject_rapportage",
+        "actueel_oordeel",
+        "eindevaluatie",
+        "reintegratieverslag",
+        "wia_aanvraag",
+    }
+)
+"""The steps an obligation can name as what met, waived or (an RIV) left it incomplete: the
+only facts the audit trail judges the schedule for (any other step's sentence has no timing,
+so its cost does not grow with the case). :func:`schedule` checks that no rule names another."""
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -90,6 +115,12 @@ class Schedule:
                 break
             listed.append(evaluation.judged_on(today))
         return sorted(listed, key=_legal_order)
+
+    def proof_of(self, event_id: str, today: date) -> Obligation | None:
+        """The first obligation in :meth:`on`'s order that the event proves on ``today``
+        (the trail's timing): what :meth:`on` lists, judging only the obligations it names."""
+        judged = [o.judged_on(today) for o in self.obligations if event_id in o.event_ids]
+        return min((o for o in judged if event_id in o.event_ids), key=_legal_order, default=None)
 
     def pending(self, until: date) -> list[Obligation]:
         """What the facts leave to be done, up to ``until``: the worklist's rows.
@@ -133,8 +164,11 @@ def recorded_late(fact: Fact, policy: Policy) -> bool:
     return delay.days > policy.recorded_late_days
 
 
+_KIND_ORDER = {code: n for n, code in enumerate(KINDS)}
+
+
 def _legal_order(obligation: Obligation) -> tuple[date, int, int]:
-    return (obligation.due_on, list(KINDS).index(obligation.code), obligation.occurrence or 0)
+    return (obligation.due_on, _KIND_ORDER[obligation.code], obligation.occurrence or 0)
 
 
 def schedule(
@@ -196,6 +230,9 @@ class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules, TrajectoryRules):
             self._wia_aanvraag(),
             self._einde_wachttijd(),
         ]
+        proofs = {f.event_id for kind in PROOF_TYPES for f in self._all(kind)}
+        strays = [o.code for o in obligations if not proofs.issuperset(o.event_ids)]
+        assert not strays, f"{strays} named a step outside PROOF_TYPES: add it there"
         return Schedule(
             obligations=obligations,
             evaluations_from=evaluations_from,
