@@ -9,17 +9,18 @@ cannot show.
 
 from __future__ import annotations
 
-import copy
 import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from fontTools import ttLib
+from fontTools import subset, ttLib
 from fpdf import FPDF
+from fpdf.fonts import CORE_FONTS_CHARWIDTHS, SubsetMap, TTFFont
 
 FONT_DIR = Path(os.environ.get("SPOORLOG_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 """Where DejaVu's files are (Debian: fonts-dejavu-core)."""
@@ -35,7 +36,25 @@ UNICODE = all((FONT_DIR / name).is_file() for name in FACES.values())
 CORE = {"sans": "helvetica", "mono": "courier"}
 
 
-class Paged(FPDF):
+class Document(FPDF):
+    """An fpdf2 document that remembers what it measured and embeds its fonts cut down
+    from the process's plain copy of each face (:func:`_plain_font`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.widths: dict[tuple[str, str, str], int] = {}
+        """A word's width in font units by (family, style, word): a long trail repeats its words."""
+        self.wrapped: dict[tuple[str, str, str, float, float], tuple[str, ...]] = {}
+        """A text's lines by (text, family, style, size, room): dates and names repeat."""
+
+    def output(self, *args: Any, **kwargs: Any) -> Any:
+        for face in self.fonts.values():
+            if isinstance(face, TTFFont):
+                face.ttfont = _font_file(face)
+        return super().output(*args, **kwargs)
+
+
+class Paged(Document):
     """A document whose every page ends in a footer line and "Pagina x van y"."""
 
     footer_text = ""
@@ -45,19 +64,22 @@ class Paged(FPDF):
         font(self, "", 7)
         self.set_text_color(90)
         self.set_xy(self.l_margin, -12)
-        shaping, text = self.text_shaping, latin(self.footer_text)
-        self.text_shaping = shaping if _needs_shaping(text) else None
-        self.cell(self.epw - 28, 4, text)
-        self.text_shaping = None
+        text = latin(self.footer_text)
+        if _needs_shaping(text):
+            self.cell(self.epw - 28, 4, text)
+        else:
+            _lines(self, self.l_margin, self.epw - 28, self.y, Part(text, size=7), [text], 4)
+            self.set_x(self.l_margin + self.epw - 28)
+        shaping, self.text_shaping = self.text_shaping, None
         self.cell(28, 4, f"Pagina {self.page_no()} van {{nb}}", align="R")
         self.text_shaping = shaping
         self.set_text_color(0)
 
 
-def new_document(footer: str = "") -> FPDF:
+def new_document(footer: str = "") -> Document:
     """An A4 document in the Unicode font when it is there; with a footer text, every page
     carries it and its page number."""
-    document = Paged(format="A4") if footer else FPDF(format="A4")
+    document = Paged(format="A4") if footer else Document(format="A4")
     if footer:
         document.footer_text = footer
     if UNICODE:
@@ -85,14 +107,69 @@ def _loaded(family: str, style: str) -> Any:
     return face
 
 
-def _face(family: str, style: str) -> Any:
+def _face(family: str, style: str) -> _Face:
     """A face for one document, added when the document first uses it (fpdf2 embeds every
-    face it holds). fpdf2's copy keeps the widths and gives the document its own record
-    of glyphs used; the font file is opened afresh (lazily), because fpdf2 cuts it down
-    to those glyphs in place when it writes the document."""
-    face = copy.deepcopy(_loaded(family, style))
-    face.ttfont = ttLib.TTFont(face.ttffile, recalcTimestamp=False, lazy=True)
+    face it holds): the process's widths and glyph table (read only, so shared), and a
+    record of the glyphs this document uses of its own. The font file is opened when the
+    document is written (``Document.output``), because fpdf2 cuts it down in place."""
+    loaded = _loaded(family, style)
+    face = _Face.__new__(_Face)
+    for name in TTFFont.__slots__:
+        if hasattr(loaded, name):
+            setattr(face, name, getattr(loaded, name))
+    face.missing_glyphs = []
+    face.subset = SubsetMap(face)
+    face.codes, face.known = {}, set()
     return face
+
+
+class _Face(TTFFont):
+    """fpdf2's TrueType face, encoding text by table rather than character by character
+    (a long trail prints some 300,000 characters)."""
+
+    __slots__ = ("codes", "known")
+
+    def encode_text(self, text: str) -> str:
+        """As fpdf2's: each character as its code in the document's subset, the codes
+        given in the order the characters are first used; characters the face lacks left out."""
+        text = self._map_symbol_text(text)
+        if not self.known.issuperset(text):
+            for char in text:
+                if char not in self.known:
+                    self.known.add(char)
+                    code = self.subset.pick(ord(char))
+                    self.codes[ord(char)] = None if code is None else chr(code)
+        return f"({self.escape_text(text.translate(self.codes))}) Tj"
+
+
+_PLAIN = ((0x0000, 0x02FF), (0x2000, 0x21FF))
+"""Latin with its accents (Turkish, Polish, Icelandic too) and punctuation: what prints
+without HarfBuzz, and what the plain copy of a face holds."""
+
+
+@cache
+def _plain_font(path: str) -> tuple[bytes, frozenset[str]]:
+    """The face cut down to the plain characters, once per process, glyph names kept: a
+    document's font is cut from this (a tenth of the glyphs) instead of from the whole
+    file, to the same bytes. Returns the font file and its glyph names."""
+    plain = ttLib.TTFont(path, recalcTimestamp=False, lazy=True)
+    options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
+    options.drop_tables += ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx"]  # fpdf2 drops them too
+    cutter = subset.Subsetter(options)
+    cutter.populate(unicodes=[c for low, high in _PLAIN for c in range(low, high + 1)])
+    cutter.subset(plain)
+    written = BytesIO()
+    plain.save(written)
+    return written.getvalue(), frozenset(plain.getGlyphOrder())
+
+
+def _font_file(face: TTFFont) -> ttLib.TTFont:
+    """The font file fpdf2 cuts the face's used glyphs from: the plain copy when it has
+    them all, else (shaped Arabic) the whole file; opened lazily, once per document."""
+    plain, names = _plain_font(face.ttffile)
+    if names.issuperset(face.subset.get_all_glyph_names()):
+        return ttLib.TTFont(BytesIO(plain), recalcTimestamp=False, lazy=True)
+    return ttLib.TTFont(face.ttffile, recalcTimestamp=False, lazy=True)
 
 
 def latin(text: str) -> str:
@@ -161,8 +238,16 @@ def paragraph(
     table rows (``_lines``), a line moving to the next page when it no longer fits."""
     x = document.get_x()
     if marker:
-        font(document, style, size, family)
-        document.cell(5, line_height(size), latin(marker))
+        if document.will_page_break(line_height(size)):
+            document.add_page()
+        _lines(
+            document,
+            x,
+            5,
+            document.get_y(),
+            Part(latin(marker), style, size, family),
+            [latin(marker)],
+        )
         x += 5
     width = document.w - document.r_margin - x
     part = Part(text, style, size, family)
@@ -204,7 +289,7 @@ def line_height(size: float) -> float:
     return size * 0.45
 
 
-_SHAPED = re.compile("[^\u0000-\u02ff\u2000-\u21ff]")
+_SHAPED = re.compile("[^" + "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in _PLAIN) + "]")
 """Anything beyond Latin and punctuation: scripts that join or run right to left."""
 
 
@@ -213,47 +298,76 @@ def _needs_shaping(text: str) -> bool:
     return UNICODE and not text.isascii() and _SHAPED.search(text) is not None
 
 
-def _measure(document: FPDF, part: Part) -> Callable[[str], float]:
-    """How wide text is in the part's font, in mm, unshaped: from the face's glyph widths,
-    without switching the document's font (what a long table does most)."""
-    if not UNICODE:
-        font(document, part.style, part.size, part.family)
-        return document.get_string_width
-    widths, scale = _loaded(part.family, part.style).cw, part.size * 0.001 / (72 / 25.4)
-    return lambda text: sum(widths[ord(c)] for c in text) * scale
+def _units(document: Document, part: Part) -> Callable[[str], int]:
+    """How wide a word is in the part's face, in thousandths of its size, unshaped: from the
+    face's glyph widths, each word measured once per document."""
+    known, face = document.widths, (part.family, part.style)
+    if UNICODE:
+        widths = _loaded(part.family, part.style).cw
+
+        def measured(word: str) -> int:
+            return sum(map(widths.__getitem__, map(ord, word)))
+    else:
+        core = CORE_FONTS_CHARWIDTHS[CORE[part.family] + part.style]
+
+        def measured(word: str) -> int:
+            return sum(map(core.__getitem__, word))
+
+    def units(word: str) -> int:
+        key = (*face, word)
+        found = known.get(key)
+        if found is None:
+            found = known[key] = measured(word)
+        return found
+
+    return units
 
 
-def _wrapped(document: FPDF, width: float, part: Part) -> list[str]:
+def _wrapped(document: Document, width: float, part: Part) -> tuple[str, ...]:
     """The part's lines in a cell ``width`` wide: words moved whole, a word too long for a
     line (a hash) cut. Shaped text is wrapped by fpdf2 itself."""
     text, room = latin(part.text), width - 2 * document.c_margin
     if _needs_shaping(text):
         font(document, part.style, part.size, part.family)
-        return document.multi_cell(width, 4, text, dry_run=True, output="LINES")
-    measure = _measure(document, part)
-    if measure(text) <= room:
-        return [text]
+        return tuple(document.multi_cell(width, 4, text, dry_run=True, output="LINES"))
+    key = (text, part.family, part.style, part.size, room)
+    lines = document.wrapped.get(key)
+    if lines is None:
+        lines = document.wrapped[key] = _broken(text, room, part.size, _units(document, part))
+    return lines
+
+
+def _broken(text: str, room: float, size: float, units: Callable[[str], int]) -> tuple[str, ...]:
+    """Greedy line breaking on word widths in font units; a line's width is the sum of its
+    words' and spaces' (exact in integers), so no line is measured twice."""
+    scale = size * 0.001 / (72 / 25.4)  # font units to mm
+    words = text.split(" ")
+    sizes = [units(word) for word in words]
+    space = units(" ")
+    if (sum(sizes) + space * (len(words) - 1)) * scale <= room:
+        return (text,)
     lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if measure(candidate) <= room:
-            line = candidate
+    line, used = "", 0
+    for word, size_of in zip(words, sizes, strict=True):
+        candidate = used + space + size_of if line else size_of
+        if candidate * scale <= room:
+            line, used = (f"{line} {word}" if line else word), candidate
             continue
         if line:
             lines.append(line)
-        while measure(word) > room:  # cut what cannot be wrapped
+        while size_of * scale > room:  # cut what cannot be wrapped
             cut = len(word) - 1
-            while cut > 1 and measure(word[:cut]) > room:
+            while cut > 1 and units(word[:cut]) * scale > room:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]
-        line = word
-    return [*lines, line]
+            size_of = units(word)
+        line, used = word, size_of
+    return (*lines, line)
 
 
 def rows(
-    document: FPDF,
+    document: Document,
     widths: Sequence[float],
     head: Sequence[str],
     body: Sequence[Sequence[Sequence[Part]]],
@@ -277,13 +391,13 @@ def rows(
     _place(document, texts)
 
 
-Laid = list[list[tuple[Part, list[str]]]]
+Laid = list[list[tuple[Part, Sequence[str]]]]
 """A row's cells, each part with its wrapped lines."""
-Placed = tuple[Part, float, float, float, list[str]]
+Placed = tuple[Part, float, float, float, Sequence[str]]
 """A part's lines and where they go: (part, x, y, width, lines)."""
 
 
-def _laid(document: FPDF, widths: Sequence[float], cells: Sequence[Sequence[Part]]) -> Laid:
+def _laid(document: Document, widths: Sequence[float], cells: Sequence[Sequence[Part]]) -> Laid:
     return [
         [(part, _wrapped(document, width, part)) for part in parts]
         for width, parts in zip(widths, cells, strict=True)
@@ -331,17 +445,25 @@ def _style(placed: Placed) -> tuple[str, str, float, tuple[int, int, int]]:
     return part.family, part.style, part.size, part.color
 
 
-def _lines(document: FPDF, x: float, width: float, y: float, part: Part, lines: list[str]) -> None:
-    """A part's lines in a cell at (x, y) ``width`` wide, in the current colour: plain text
-    at its baseline where it needs no shaping (fast), through fpdf2's cell where HarfBuzz
-    must shape it."""
+def _lines(
+    document: FPDF,
+    x: float,
+    width: float,
+    y: float,
+    part: Part,
+    lines: Sequence[str],
+    height: float | None = None,
+) -> None:
+    """A part's lines in a cell at (x, y) ``width`` wide, each ``height`` high (its font's
+    line height unless told), in the current colour: plain text at its baseline where it
+    needs no shaping (fast), through fpdf2's cell where HarfBuzz must shape it."""
     font(document, part.style, part.size, part.family)
-    step = line_height(part.size)
+    step = line_height(part.size) if height is None else height
+    left, down = x + document.c_margin, step / 2 + 0.3 * document.font_size
     for line in lines:
         if _needs_shaping(line):  # Arabic joins and runs right to left
             document.set_xy(x, y)
             document.cell(width, step, line)
         else:
-            baseline = y + step / 2 + 0.3 * document.font_size
-            document.text(x + document.c_margin, baseline, line)
+            document.text(left, y + down, line)
         y += step
