@@ -362,6 +362,10 @@ class Case(Aggregate):
         )
         self.trigger_event(event_class, timestamp=recorded_at, **envelope)
 
+    record_checked = _record
+    """Public: a step whose rules its caller checked, recorded on a closed case too (the
+    legal hold and the wissing, ``domain.retention``)."""
+
 
 def _declare(step: Step) -> type[Case.Event]:
     """The event class of a declared step, under ``Case`` where its stored topic names it."""

@@ -24,7 +24,7 @@ from domain.access import Actor
 from domain.employer import Regime
 from domain.errors import DomainError
 from domain.facts import Fact, legal_date, sick_periods_of
-from domain.obligations.rules import _ended_on as obligations_end
+from domain.obligations.rules import obligations_end
 from domain.policy import RetentionPolicy
 from domain.steps.privacy import (
     LEGAL_HOLD,
@@ -189,7 +189,7 @@ def _record(case: Case, step: Step, by: Actor, values: dict[str, Any]) -> None:
     today = legal_date(recorded_at)
     step.check(Proposed(case, values, today, today))
     data = step.data(values)
-    case._record(getattr(type(case), step.event), today, by, recorded_at, data, [])
+    case.record_checked(getattr(type(case), step.event), today, by, recorded_at, data, [])
 
 
 def _iso(day: date | None) -> str | None:

@@ -431,3 +431,8 @@ def _ended_on(facts: list[Fact], periods: list, regime: Regime) -> date | None:
     if closing is not None:
         ends.append(closing.occurred_on)
     return min(ends) if ends else None
+
+
+obligations_end = _ended_on
+"""When a case's obligations end, by its facts, sick periods and regime (public: the
+retention term counts from it, ``domain.retention``)."""

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -28,11 +27,13 @@ from domain.retention import (
     place_legal_hold,
     retention,
 )
+from domain.steps.privacy import erasure_of
 from service.application.tenant_application import (
     IdempotentRequest,
     Recorded,
     TenantApplication,
 )
+from service.persistence.personal_data import Erasure
 
 RETENTION_RUN = Actor("retention-run", Role.ADMIN)
 """Who the retention run records its erasures as."""
@@ -55,7 +56,7 @@ def set_policy(app: TenantApplication, by: Actor, policy: RetentionPolicy) -> Re
     def act(current: TenantPolicy) -> None:
         current.change_retention(policy, by.id, by.role)
 
-    return app._command(load, act, None)
+    return app.command(load, act, None)
 
 
 def judge(
@@ -78,7 +79,7 @@ def hold(
     idempotency: IdempotentRequest | None = None,
 ) -> Recorded:
     """Place a legal hold on the case (on a closed case too)."""
-    return app._command(
+    return app.command(
         lambda: app.case(case_id, by),
         lambda case: place_legal_hold(case, by=by, reason=reason),
         idempotency,
@@ -87,7 +88,7 @@ def hold(
 
 def lift(app: TenantApplication, case_id: str | UUID, by: Actor, reason: str | None) -> Recorded:
     """Lift the case's legal hold."""
-    return app._command(
+    return app.command(
         lambda: app.case(case_id, by),
         lambda case: lift_legal_hold(case, by=by, reason=reason),
         None,
@@ -106,13 +107,15 @@ def erase_case(
     """Erase the case's personal data, judged on the legal date of ``now``: a DomainError
     naming why while it is open, its term runs or a hold is set.
 
-    First the erasure is recorded (so a hold placed meanwhile wins the race for the
-    case's next version), then the case's key is destroyed, which makes every personal
-    value and salt unreadable while each hash stays. A crash in between leaves the key;
-    the retention run destroys it (:func:`run`).
+    The erasure's event and the shredding (:func:`shredding`) are one transaction: the
+    case's key goes with it — every personal value and salt unreadable, each hash
+    staying — and so do its documents' bytes and the answers kept for its retried
+    commands; or nothing is recorded. A hold placed meanwhile wins the race for the
+    case's next version, and the erasure is judged again.
     """
 
     first = [loaded] if loaded is not None else []
+    keep = idempotency.key if idempotency else ""
 
     def load() -> Case:
         """The case the caller loaded, for the first attempt; as stored for a retry."""
@@ -121,20 +124,58 @@ def erase_case(
     def act(case: Case) -> None:
         erase(case, by=by, reason=reason, judged=judge(app, case, now))
 
-    recorded = app._command(load, act, idempotency)
-    shred(app, recorded.aggregate.id, keep=idempotency.key if idempotency else None)
+    app.case_keys.ready()
+    recorded = app.command(load, act, idempotency, erasure=lambda case: shredding(case, keep))
+    app.case_keys.shredded(recorded.aggregate.id)
     return recorded
 
 
-def shred(app: TenantApplication, case_id: str | UUID, keep: str | None = None) -> None:
-    """Make the erased case's personal data unreadable: the answers stored for retried
-    commands on it go (they repeat the events' values; ``keep`` is the erasure's own,
-    which holds none), then its key, whose destruction also truncates SQLite's log."""
-    recorder: Any = app.recorder
-    recorder.checkpoint_rows(
-        "forget_answers", (f'%"recorded": ["{case_id}",%', keep or ""), write=True
+def shredding(case: Case, keep: str = "") -> Erasure:
+    """What goes with the case's wissing: its key; the answers stored for retried commands
+    on it (they repeat the events' values), but ``keep``, the erasure's own, which holds
+    none; and the bytes of its documents, unless a case not erased names them too (the
+    bytes are kept once per tenant; their SHA-256 stays in the events, so proofs verify)."""
+    return Erasure(
+        case.id,
+        documents=tuple(sorted(documents_of(case))),
+        named_by=get_topic(Case.Document),
+        erased_by=get_topic(Case.Wissing),
+        keep=keep,
     )
-    app.case_keys.destroy(case_id)
+
+
+def shred(app: TenantApplication, case_id: str | UUID) -> None:
+    """Finish an erasure recorded before the shredding went with its event (a process
+    stopped between the two left the key): the same shredding, in a transaction of its own."""
+    case = app.case(case_id, RETENTION_RUN)
+    app.case_keys.ready()
+    app.recorder.insert_events([], erasure=shredding(case))
+    app.case_keys.shredded(case.id)
+
+
+def document_erased_on(
+    app: TenantApplication, case_id: str | UUID, document_id: str, by: Actor
+) -> date | None:
+    """The day the case's erasure deleted this document's bytes; None while the case is not
+    erased or names no such document (a case the key may not see is not found)."""
+    case = app.case(case_id, by)
+    erased = erasure_of(case.facts)
+    named = document_id in documents_of(case)
+    return erased.occurred_on if erased is not None and named else None
+
+
+def documents_of(case: Case) -> set[str]:
+    """The SHA-256 of every document the case names (its documents' ids)."""
+    return {str(fact.data.get("document_id")) for fact in case.facts_of("document")}
+
+
+def document_erased(on: date) -> str:
+    """Why a document of an erased case is gone, for the one asking for it."""
+    return (
+        f"The document's bytes were deleted on {on}, when the case's personal data was erased "
+        "after its retention term. Its SHA-256 stays in the case's events, so every proof "
+        "still verifies."
+    )
 
 
 @dataclass
@@ -164,9 +205,10 @@ def run(
     """Erase every case whose term has ended and no hold keeps, one transaction each.
 
     Safe to rerun and to stop at any point: an erased case is recorded as such and
-    skipped next time (its key destroyed if a crash left it), so a run killed halfway
-    is finished by the next, never doubled (a twin run racing for the same case gets
-    the domain's refusal).
+    skipped next time, so a run killed halfway is finished by the next, never doubled
+    (a twin run racing for the same case gets the domain's refusal). An erasure
+    recorded by an earlier build, which destroyed the key after its event, is finished
+    when a crash left its key (:func:`shred`).
     """
     report = RunReport(app.slug, dry_run)
     policy = policy_of(app, now)
@@ -177,7 +219,7 @@ def run(
         if case_id in erased_before:  # known from the feed alone: no need to load it
             report.already_erased += 1
             if not dry_run and app.case_keys.key(case_id) is not None:
-                shred(app, case_id)  # an erasure interrupted before its key went
+                shred(app, case_id)  # an erasure an earlier build left half done
                 tell(f"destroyed the key of {case_id}, erased before")
             progress(report.looked_at, len(case_ids))
             continue

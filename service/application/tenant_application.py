@@ -39,6 +39,7 @@ from service.application.errors import (
 )
 from service.application.stored_application import StoredApplication
 from service.operations.metrics import EVENTS_APPENDED
+from service.persistence.personal_data import Erasure
 from service.persistence.recorders import IdempotentResponse, StoredDocument
 from service.persistence.stores import store_unavailable
 from service.proof.feed_line import case_line
@@ -327,6 +328,7 @@ class TenantApplication(StoredApplication):
         *,
         expected_version: int | None = None,
         document: StoredDocument | None = None,
+        erasure: Callable[[A], Erasure] | None = None,
     ) -> Recorded:
         for attempt in range(self.command_retries):
             aggregate = load()
@@ -350,7 +352,10 @@ class TenantApplication(StoredApplication):
                     (str(aggregate.id), aggregate.version),
                 )
             try:
-                recordings = self.save(aggregate, idempotency=stored, document=document)
+                shred = erasure(aggregate) if erasure else None  # with the wissing, or not at all
+                recordings = self.save(
+                    aggregate, idempotency=stored, document=document, erasure=shred
+                )
             except OperationalError as error:
                 # On PostgreSQL a twin request that recorded first makes our idempotency
                 # insert fail inside the library's pipeline, which reports it as an
@@ -369,6 +374,8 @@ class TenantApplication(StoredApplication):
             EVENTS_APPENDED.inc(len(events))
             return Recorded(aggregate, events, [r.notification.id for r in recordings])
         raise Conflict("the case kept changing; try again")
+
+    command = _command  # public: for the use cases beside this class (retention)
 
     def _replay_if_answered(self, request: IdempotentRequest) -> None:
         answered = self.recorder.idempotent_response(request.key)  # type: ignore[attr-defined]

@@ -13,6 +13,10 @@ canonical JSON ``{"salt": …, "value": …}``, bound (associated data) to its
 case, event id and path, so no ciphertext can be moved to another event or
 value — while a whole event moved to another version still decrypts, and the
 case check names it as moved.
+The erasure destroys the key in the transaction that records the case's
+``wissing`` (:class:`Erasure`, the recorders' ``erasure=``), with the bytes of
+its documents no other case still names and the answers kept for its retried
+commands: the event and the shredding are committed together or not at all.
 A process keeps a key it read for at most :data:`REMEMBERED_SECONDS` (a replay,
 a command or a page of the feed asks once per case, not once per event), so a
 key destroyed in one process is gone from every other within that time. (No
@@ -29,6 +33,7 @@ import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -42,6 +47,8 @@ from domain.hashchain import canonical_bytes
 KEYS = "case_keys"
 NONCE_BYTES = 12
 REMEMBERED_SECONDS = 2.0
+SECURE_DELETE = "PRAGMA secure_delete = ON"
+"""SQLite overwrites what a delete frees with zeros, so no freed page keeps a key or a byte."""
 
 _CREATE = {
     "sqlite": f"CREATE TABLE IF NOT EXISTS {KEYS} (case_id TEXT PRIMARY KEY, "
@@ -52,6 +59,34 @@ _CREATE = {
 
 _ready: weakref.WeakSet[Any] = weakref.WeakSet()
 """The recorders whose store has the key table already (checked once per process)."""
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What the transaction recording a case's ``wissing`` shreds with it: the case's key,
+    the answers kept for its retried commands (but ``keep``, the erasure's own, which holds
+    no personal value), and the bytes of each of its documents that no case left unerased
+    names (documents are kept once per tenant, under their SHA-256).
+
+    ``named_by`` is the topic of the events that name a document, ``erased_by`` that of
+    the erasure: a case with one has no claim on the bytes any more.
+    """
+
+    case_id: UUID
+    documents: tuple[str, ...]
+    named_by: str
+    erased_by: str
+    keep: str = ""
+
+    @property
+    def answers(self) -> tuple[str, str]:
+        """The stored answers to forget: those recording on the case, but ``keep``."""
+        return f'%"recorded": ["{self.case_id}",%', self.keep
+
+    def unnamed(self, sha256: str, case_id: Any) -> tuple[Any, ...]:
+        """A document's bytes go unless another case, not erased, names it; ``case_id`` is
+        this case as the store keeps originator ids."""
+        return sha256, self.named_by, case_id, f"%{sha256}%", self.erased_by
 
 
 class CaseKeys:
@@ -85,23 +120,35 @@ class CaseKeys:
     def destroy(self, case_id: UUID | str) -> bool:
         """Shred the case's personal values: its key goes, for good. True when there was one.
 
-        SQLite zeroes the freed row (``secure_delete``) and the write-ahead log is
-        checkpointed and truncated, so no older copy of the page keeps the key.
-        PostgreSQL keeps a dead row until VACUUM: no dump or query shows it.
+        (An erasure destroys the key with its event instead: :class:`Erasure`.)
         """
         with self._cursor(write=True) as cursor:
             if not self.postgres:
-                cursor.execute("PRAGMA secure_delete = ON")
+                cursor.execute(SECURE_DELETE)
             cursor.execute(
                 self._sql("DELETE FROM {keys} WHERE case_id = ? RETURNING case_id"),
                 (str(case_id),),
             )
             destroyed = cursor.fetchone() is not None
+        self.shredded(case_id)
+        return destroyed
+
+    def ready(self) -> None:
+        """Make sure the key table exists (an erasure deletes from it in its transaction)."""
+        with self._cursor():
+            pass
+
+    def shredded(self, case_id: UUID | str) -> None:
+        """After the case's key was deleted: forget it here, and leave no older copy.
+
+        SQLite zeroed the freed rows (:data:`SECURE_DELETE`); its write-ahead log is
+        checkpointed and truncated, so no older copy of a page keeps the key or a
+        document. PostgreSQL keeps a dead row until VACUUM: no dump or query shows it.
+        """
         self._remembered.pop(str(case_id), None)
         if not self.postgres:
             with self.recorder.datastore.get_connection(commit=True) as connection:
                 connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return destroyed
 
     def _read(self, case_id: str) -> bytes | None:
         """The key as read at most :data:`REMEMBERED_SECONDS` ago."""

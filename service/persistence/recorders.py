@@ -20,6 +20,8 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
+from service.persistence.personal_data import KEYS, SECURE_DELETE, Erasure
+
 IDEMPOTENCY_TABLE = "idempotency_keys"
 DOCUMENTS_TABLE = "documents"
 CHECKPOINTS_TABLE = "checkpoints"
@@ -33,8 +35,10 @@ STATEMENTS = {
     "VALUES (?, ?, ?)",
     "select_idempotency": "SELECT fingerprint, response FROM {idempotency_keys} WHERE key = ?",
     "forget_answers": "DELETE FROM {idempotency_keys} WHERE response LIKE ? AND key <> ?",
+    # Kept bytes are not rewritten, but their row is locked (PostgreSQL) until the event
+    # naming them commits, so an erasure waits for it before it judges them unnamed.
     "insert_document": "INSERT INTO {documents} (sha256, media_type, size, content) "
-    "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+    "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET size = excluded.size WHERE false",
     "select_document": "SELECT media_type, content FROM {documents} WHERE sha256 = ?",
     "insert_checkpoint": "INSERT INTO {checkpoints} (position, head_hash, created_at, "
     "signature, public_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING",
@@ -45,10 +49,17 @@ STATEMENTS = {
     "add_signing_key": "INSERT INTO {signing_key} (id, private_key) VALUES (1, ?) "
     "ON CONFLICT (id) DO NOTHING",
     "signing_key": "SELECT private_key FROM {signing_key} WHERE id = 1",
+    # An erasure (Erasure), in the transaction of its event. Each recorder fills in its
+    # events table and an event's state as text ({events}, {state}).
+    "destroy_key": "DELETE FROM {case_keys} WHERE case_id = ?",
+    "lock_document": "SELECT sha256 FROM {documents} WHERE sha256 = ? FOR UPDATE",
+    "erase_document": "DELETE FROM {documents} WHERE sha256 = ? AND NOT EXISTS (SELECT 1 "
+    "FROM {{events}} AS e WHERE e.topic = ? AND e.originator_id <> ? AND {{state}} LIKE ? "
+    "AND e.originator_id NOT IN (SELECT originator_id FROM {{events}} WHERE topic = ?))",
 }
 """The statements both recorders share, rendered once per store with its table names."""
 
-TABLES = (IDEMPOTENCY_TABLE, DOCUMENTS_TABLE, CHECKPOINTS_TABLE, SIGNING_KEY_TABLE)
+TABLES = (IDEMPOTENCY_TABLE, DOCUMENTS_TABLE, CHECKPOINTS_TABLE, SIGNING_KEY_TABLE, KEYS)
 
 
 def render(tables: dict[str, str], placeholder: str) -> dict[str, str]:
@@ -187,6 +198,7 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
         *,
         idempotency: IdempotentResponse | None = None,
         document: StoredDocument | None = None,
+        erasure: Erasure | None = None,
         **kwargs: Any,
     ) -> None:
         super()._insert_events(curs, stored_events, **kwargs)
@@ -200,6 +212,18 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
                 self._sql["insert_document"],
                 (document.sha256, document.media_type, len(document.content), document.content),
             )
+        if erasure is not None:
+            # Before the events' lock: wait for a save that names a document (it locked
+            # the row), then judge it unnamed by a statement that sees that save.
+            events = Identifier(self.datastore.schema, self.events_table_name).as_string()
+            for sha256 in erasure.documents:
+                curs.execute(self._sql["lock_document"], (sha256,))
+                curs.execute(
+                    self._sql["erase_document"].format(events=events, state="e.state"),
+                    erasure.unnamed(sha256, erasure.case_id),
+                )
+            curs.execute(self._sql["forget_answers"], erasure.answers)
+            curs.execute(self._sql["destroy_key"], (str(erasure.case_id),))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -308,6 +332,7 @@ class SQLiteTenantRecorder(SQLiteApplicationRecorder):
         *,
         idempotency: IdempotentResponse | None = None,
         document: StoredDocument | None = None,
+        erasure: Erasure | None = None,
         **kwargs: Any,
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
@@ -321,6 +346,17 @@ class SQLiteTenantRecorder(SQLiteApplicationRecorder):
                 self._sql["insert_document"],
                 (document.sha256, document.media_type, len(document.content), document.content),
             )
+        if erasure is not None:  # writers take turns on SQLite: no other save is under way
+            c.execute(SECURE_DELETE)
+            for sha256 in erasure.documents:
+                c.execute(
+                    self._sql["erase_document"].format(
+                        events=self.events_table_name, state="CAST(e.state AS TEXT)"
+                    ),
+                    erasure.unnamed(sha256, erasure.case_id.hex),
+                )
+            c.execute(self._sql["forget_answers"], erasure.answers)
+            c.execute(self._sql["destroy_key"], (str(erasure.case_id),))
         return ids
 
     def document(self, sha256: str) -> StoredDocument | None:

@@ -11,13 +11,14 @@ from typing import Any
 from flask import Response
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import Gone, RequestEntityTooLarge
 
 from domain.case import Case
 from domain.errors import DomainError
 from domain.facts import legal_date
 from domain.steps.catalogue import step_of
 from projections.case_list import CaseList, periods_from_json
+from service.application import retention
 from service.application.errors import Conflict
 from service.application.tenant_application import Recorded
 from service.http import auth, read_models
@@ -304,8 +305,13 @@ def _file_name(stored: StoredDocument) -> str:
     content_type="*/*",
     description="The bytes, with the media type they were uploaded with.",
 )
+@blp.alt_response(410, response="GONE", description="Deleted with the case's personal data.")
 def get_document(case_id: str, document_id: str) -> Response:
-    """The document's bytes as stored, checked against the SHA-256 its event recorded."""
+    """The document's bytes as stored, checked against the SHA-256 its event recorded;
+    410 once the case's personal data was erased (its SHA-256 stays in the events)."""
+    erased_on = retention.document_erased_on(auth.tenant(), case_id, document_id, auth.actor())
+    if erased_on is not None:
+        raise Gone(retention.document_erased(erased_on))
     stored = auth.tenant().document(case_id, document_id, auth.actor())
     if hashlib.sha256(stored.content).hexdigest() != stored.sha256:
         raise Conflict("The stored bytes no longer match the SHA-256 recorded in the case.")
