@@ -221,17 +221,16 @@ class ProjectionRunner:
                 self._checkpoint(slug)
             return 0
         store = self.read_models.store(slug)
-        head = store.head()
+        head = store.head() if peeked is None else peeked
         applied = 0
         failed: Exception | None = None
         with store.shared_reads():
-            for kind in self.projections:
-                try:
-                    applied += projection.run(
-                        store, kind, batch_size=self.batch_size, stop=self._stopping.is_set
-                    )
-                except Exception as error:
-                    failed = failed or error
+            try:
+                applied += projection.run_together(
+                    store, self.projections, batch_size=self.batch_size, stop=self._stopping.is_set
+                )
+            except Exception as error:
+                failed = error
         if failed is not None:
             raise failed
         if not self._stopping.is_set():
@@ -381,9 +380,12 @@ class ProjectionRunner:
             self._stopping.wait(1.0)
 
     def _heard(self, schema: str) -> None:
+        """A store recorded something. The channel is the database's: a schema of another
+        deployment's tenant is none of this runner's business (its own new tenants come
+        with the control plane's notice)."""
         if schema == self.tenancy.settings.control_schema:
             self.refresh_tenants()
         elif schema.startswith("t_"):
             slug = schema[2:].replace("_", "-")
-            self._tenants.add(slug)
-            self.wake(slug)
+            if slug in self._tenants:
+                self.wake(slug)
