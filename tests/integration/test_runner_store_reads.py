@@ -8,11 +8,15 @@ must agree with what the opened tenant reads.
 
 from __future__ import annotations
 
+import time
+import uuid
 from datetime import date
+from pathlib import Path
 
 from domain.access import Actor
 from projections import projection
 from service.application.tenancy import Tenancy
+from service.config import Settings
 from service.operations.observability import tenant_statuses
 from service.operations.projection_runner import PROJECTIONS, ProjectionRunner, ReadModels
 from service.proof.checkpoints import make_checkpoint
@@ -75,3 +79,43 @@ def test_probes_and_a_new_runners_first_look_leave_current_tenants_closed(
     assert other.is_open(slugs[0]) and not other.is_open(slugs[1])
     assert other.stores.signed_size(slugs[0]) == other.stores.head(slugs[0]) == 3
     assert tenant_statuses(other, ReadModels(other), max_lag=0)[slugs[0]]["ready"] is True
+
+
+def test_a_runner_leaves_another_deployments_tenants_alone(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL's NOTIFY channel is the database's: a runner hears every deployment's
+    stores, and must project only the tenants of its own control plane."""
+
+    def deployment(name: str) -> Tenancy:
+        return Tenancy(
+            Settings(
+                database_url=postgres_url,
+                data_dir=tmp_path / name,
+                control_schema=f"control_{uuid.uuid4().hex[:10]}",
+            )
+        )
+
+    ours, theirs = deployment("ours"), deployment("theirs")
+    mine, foreign = unique_slug("o"), unique_slug("f")
+    _, app, case_id, _ = tenant_with_case(ours, mine, ACTOR, sick_days=30)
+    try:
+        with ProjectionRunner(ours, poll_interval=0.05, refresh_interval=0.2) as runner:
+            deadline = time.monotonic() + 30
+            while runner._current.get(mine) != 2:  # listening, and current
+                assert time.monotonic() < deadline, "the runner did not project its tenant"
+                time.sleep(0.05)
+            tenant_with_case(theirs, foreign, ACTOR, sick_days=30)  # heard first
+            app.record(case_id, "notitie", ACTOR, on=date.today(), kind="contact", text="t")
+            while runner._current.get(mine) != 3:  # heard after the other's notices
+                assert time.monotonic() < deadline, "the runner did not hear its tenant"
+                time.sleep(0.05)
+            assert foreign not in runner._tenants
+        assert theirs.stores.builds(foreign) == []
+        assert not ours.is_open(foreign)
+    finally:
+        for tenancy, slug in ((ours, mine), (theirs, foreign)):
+            tenancy.stores.drop(slug)
+            with tenancy.stores.shared.transaction(commit=True) as curs:  # type: ignore[attr-defined]
+                curs.execute(f'DROP SCHEMA IF EXISTS "{tenancy.settings.control_schema}" CASCADE')
+            tenancy.close()
