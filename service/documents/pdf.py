@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ class Paged(Document):
         if _needs_shaping(text):
             self.cell(self.epw - 28, 4, text)
         else:
-            _lines(self, self.l_margin, self.epw - 28, self.y, Part(text, size=7), [text], 4)
+            _lines(self, Part(text, size=7), [(self.l_margin, self.y, self.epw - 28, [text])], 4)
             self.set_x(self.l_margin + self.epw - 28)
         shaping, self.text_shaping = self.text_shaping, None
         self.cell(28, 4, f"Pagina {self.page_no()} van {{nb}}", align="R")
@@ -241,12 +242,7 @@ def paragraph(
         if document.will_page_break(line_height(size)):
             document.add_page()
         _lines(
-            document,
-            x,
-            5,
-            document.get_y(),
-            Part(latin(marker), style, size, family),
-            [latin(marker)],
+            document, Part(marker, style, size, family), [(x, document.get_y(), 5, [latin(marker)])]
         )
         x += 5
     width = document.w - document.r_margin - x
@@ -254,7 +250,7 @@ def paragraph(
     for line in _wrapped(document, width, part):
         if document.will_page_break(line_height(size)):
             document.add_page()
-        _lines(document, x, width, document.get_y(), part, [line])
+        _lines(document, part, [(x, document.get_y(), width, [line])])
         document.set_y(document.get_y() + line_height(size))
     document.set_x(document.l_margin)
 
@@ -378,16 +374,18 @@ def rows(
     page is full, grouped by font and colour, so the document switches font a few times
     a page instead of at every part.
     """
-    heads = [[Part(h, "B", 8)] for h in head]
+    heads = _laid(document, widths, [[Part(h, "B", 8)] for h in head])
     texts: list[Placed] = []
-    _draw(document, widths, _laid(document, widths, heads), texts, shaded=True)
+    document.set_draw_color(210)  # the rules' grey, kept from page to page
+    _draw(document, widths, heads, _height(heads), texts, shaded=True)
     for cells in body:
         laid = _laid(document, widths, cells)
-        if document.will_page_break(_height(laid)):
+        height = _height(laid)
+        if document.will_page_break(height):
             _place(document, texts)
             document.add_page()
-            _draw(document, widths, _laid(document, widths, heads), texts, shaded=True)
-        _draw(document, widths, laid, texts)
+            _draw(document, widths, heads, _height(heads), texts, shaded=True)
+        _draw(document, widths, laid, height, texts)
     _place(document, texts)
 
 
@@ -409,10 +407,16 @@ def _height(laid: Laid) -> float:
 
 
 def _draw(
-    document: FPDF, widths: Sequence[float], laid: Laid, texts: list[Placed], shaded: bool = False
+    document: FPDF,
+    widths: Sequence[float],
+    laid: Laid,
+    height: float,
+    texts: list[Placed],
+    shaded: bool = False,
 ) -> None:
-    """A row's shading and rule now; its text into ``texts`` for :func:`_place`."""
-    top, x, height = document.get_y(), document.l_margin, _height(laid)
+    """A row ``height`` high: its shading and rule now, its text into ``texts`` for
+    :func:`_place`."""
+    top, x = document.get_y(), document.l_margin
     if shaded:
         document.set_fill_color(236, 236, 236)
         document.rect(x, top, sum(widths), height, style="F")
@@ -422,7 +426,6 @@ def _draw(
             texts.append((part, x, y, width, lines))
             y += line_height(part.size) * len(lines)
         x += width
-    document.set_draw_color(210)
     document.line(document.l_margin, top + height, x, top + height)
     document.set_xy(document.l_margin, top + height)
 
@@ -430,12 +433,13 @@ def _draw(
 def _place(document: FPDF, texts: list[Placed]) -> None:
     """Draw the collected text, font by font and colour by colour, and forget it."""
     colour = None
-    for part, x, y, width, lines in sorted(texts, key=_style):
-        if part.color != colour:
-            colour = part.color
+    for (family, style, size, color), group in groupby(sorted(texts, key=_style), key=_style):
+        if color != colour:
+            colour = color
             document.set_text_color(*colour)
             document.set_fill_color(*colour)  # fpdf2 wraps text in a colour change otherwise
-        _lines(document, x, width, y, part, lines)
+        placed = [(x, y, width, lines) for _, x, y, width, lines in group]
+        _lines(document, Part("", style, size, family), placed)
     document.set_text_color(0)
     texts.clear()
 
@@ -447,23 +451,44 @@ def _style(placed: Placed) -> tuple[str, str, float, tuple[int, int, int]]:
 
 def _lines(
     document: FPDF,
-    x: float,
-    width: float,
-    y: float,
     part: Part,
-    lines: Sequence[str],
+    placed: Sequence[tuple[float, float, float, Sequence[str]]],
     height: float | None = None,
 ) -> None:
-    """A part's lines in a cell at (x, y) ``width`` wide, each ``height`` high (its font's
-    line height unless told), in the current colour: plain text at its baseline where it
-    needs no shaping (fast), through fpdf2's cell where HarfBuzz must shape it."""
+    """Lines in the part's font, each run of them in a cell at (x, y, width), each line
+    ``height`` high (the font's line height unless told), in the current colour: plain
+    text at its baseline where it needs no shaping (fast, :func:`_plain_text`), through
+    fpdf2's cell where HarfBuzz must shape it."""
     font(document, part.style, part.size, part.family)
     step = line_height(part.size) if height is None else height
-    left, down = x + document.c_margin, step / 2 + 0.3 * document.font_size
-    for line in lines:
-        if _needs_shaping(line):  # Arabic joins and runs right to left
-            document.set_xy(x, y)
-            document.cell(width, step, line)
-        else:
-            document.text(left, y + down, line)
-        y += step
+    down, plain = step / 2 + 0.3 * document.font_size, []
+    for x, top, width, lines in placed:
+        for y, line in enumerate(lines):
+            if _needs_shaping(line):  # Arabic joins and runs right to left
+                _plain_text(document, plain)  # what came before first, in reading order
+                document.set_xy(x, top + y * step)
+                document.cell(width, step, line)
+            else:
+                plain.append((x + document.c_margin, top + y * step + down, line))
+    _plain_text(document, plain)
+
+
+def _plain_text(document: FPDF, lines: list[tuple[float, float, str]]) -> None:
+    """Unshaped lines at their baselines (x, y) in the current font and colour. In a
+    document's own face and with the fill colour the text's (as :func:`_place` sets it),
+    one PDF text object with what fpdf2's ``text()`` writes for each line, without its
+    per-call work (a long trail has 12,000 lines); otherwise through ``text()``. The
+    list is emptied."""
+    face = document.current_font
+    if not isinstance(face, _Face) or document.fill_color != document.text_color:
+        for x, y, line in lines:
+            document.text(x, y, line)
+    elif lines:
+        k, h = document.k, document.h
+        shown = "\n".join(
+            f"1 0 0 1 {x * k:.2f} {(h - y) * k:.2f} Tm {face.encode_text(line)}"
+            for x, y, line in lines
+        )
+        size = document._set_font_for_page(face, document.font_size_pt, wrap_in_text_object=False)
+        document._out(f"BT {size}\n{shown}\nET")
+    lines.clear()
