@@ -17,7 +17,7 @@ dispute or claim needs the file. An open case has no end, so no term runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from domain.access import Actor
@@ -147,6 +147,17 @@ def retention(
         hold=legal_hold_of(facts),
         erased=erasure_of(facts),
     )
+
+
+def erasable_from(
+    facts: list[Fact], regime: Regime, policy: RetentionPolicy | None = None
+) -> date | None:
+    """The first day the retention run erases the case, the day after its term: None while
+    the case runs, a legal hold keeps it or it was erased (whatever the day)."""
+    end = ended_on(facts, regime)
+    if end is None or legal_hold_of(facts) is not None or erasure_of(facts) is not None:
+        return None
+    return years_after(end, term_years(regime, policy)) + timedelta(days=1)
 
 
 # --- the verbs: recorded on a closed case too ---------------------------------------

@@ -6,30 +6,40 @@ when nothing was recorded. Recurring evaluations nothing has met yet are
 stored up to the end of the waiting period, each with ``listed_from`` (the
 previous one's due date): a later one shows only once the one before it is
 overdue, as the obligations of the case show it (:meth:`Schedule.on`).
+
+An ended case also has a row while its bewaartermijn runs and nothing keeps it
+(:data:`RETENTION_ENDS`): due the day the retention run may erase it, listed once
+fewer than :data:`RETENTION_NOTICE` days remain, whatever ``due_before`` asks —
+time for the bureau to place a legal hold if a dispute still needs the file.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from domain.obligations import INCOMPLETE, schedule
+from domain.obligations.kinds import RETENTION_ENDS
 from domain.policy import Policy
+from domain.retention import erasable_from
 from domain.trajectories import trajectories
 from projections.case_projection import CaseProjection, Touched
 from projections.store import Session, employer_scope
 
 Key = tuple[str, str, str, int]
 """Where a page ends: (due_on, case_id, code, occurrence)."""
+RETENTION_NOTICE = timedelta(days=30)
+"""How long before a case may be erased the worklist lists it (issue 17; AVG art. 5)."""
 
 
 class Worklist(CaseProjection):
     name = "worklist"
-    version = 2
+    version = 3
     """2: the RIV test's obligations (advice follow-ups, arbeidsdeskundig onderzoek,
     deskundigenoordeel), terms in sick days, nothing after einde wachttijd, an incomplete
-    RIV listed until a complete one comes, the trajectory's signals, track and coach."""
+    RIV listed until a complete one comes, the trajectory's signals, track and coach.
+    3: an ended case's bewaartermijn that ends (:data:`RETENTION_ENDS`)."""
     tables = ("items",)
 
     def create(self, session: Session) -> None:
@@ -51,17 +61,20 @@ class Worklist(CaseProjection):
         )
 
     def prepare_cases(self, touched: list[Touched], policy: Policy) -> Any:
-        """Per touched case, its pending obligations; none once it is no longer open."""
+        """Per touched case, its pending obligations (none once it is no longer open), and
+        the end of its bewaartermijn by the bureau's retention terms in force."""
+        record = self.store.application.policy_record()
+        terms = record.retention_at() if record else None
         prepared = []
         for found in touched:
             case = found.case
             rows = []
+            track, coach = guided_by(case)
+            employee = json.dumps(
+                {k: v for k, v in case.employee.items() if k in ("name", "personnel_number")}
+            )
             if case.status == "open":
                 plan = schedule(case.facts, policy, found.regime)
-                track, coach = guided_by(case)
-                employee = json.dumps(
-                    {k: v for k, v in case.employee.items() if k in ("name", "personnel_number")}
-                )
                 rows = [
                     (
                         str(case.id),
@@ -77,6 +90,23 @@ class Worklist(CaseProjection):
                     )
                     for o in plan.pending(until=plan.einde_wachttijd)
                 ]
+            erasable = erasable_from(case.facts, found.regime, terms)
+            if erasable is not None:  # its bewaartermijn ends: listed RETENTION_NOTICE ahead
+                listed_from = erasable - RETENTION_NOTICE
+                rows.append(
+                    (
+                        str(case.id),
+                        case.employer_id,
+                        RETENTION_ENDS,
+                        0,
+                        erasable.isoformat(),
+                        listed_from.isoformat(),
+                        employee,
+                        0,
+                        track,
+                        coach,
+                    )
+                )
             prepared.append((str(case.id), rows))
         return prepared
 
@@ -110,8 +140,18 @@ class Worklist(CaseProjection):
         """Overdue or due before ``due_before``, soonest first, as judged on ``today``;
         ``coach`` and ``track`` narrow it to a coach's own work or one spoor."""
         bound = max(due_before, today)  # overdue items are listed whatever the date asked
-        where = ["due_on < ?", "(listed_from IS NULL OR listed_from < ?)"]
-        params: list[Any] = [bound.isoformat(), today.isoformat()]
+        notice = max(bound, today + RETENTION_NOTICE)  # a bewaartermijn's end, from listed_from
+        where = [
+            "due_on < ?",
+            "(due_on < ? OR code = ?)",
+            "(listed_from IS NULL OR listed_from < ?)",
+        ]
+        params: list[Any] = [
+            notice.isoformat(),
+            bound.isoformat(),
+            RETENTION_ENDS,
+            today.isoformat(),
+        ]
         if coach is not None:
             where.append("coach = ?")
             params.append(coach.casefold())

@@ -97,9 +97,19 @@ KINDS: dict[str, ObligationKind] = {
             "aangeboden",
             "art. 7:658a lid 1 BW (zolang het dienstverband duurt)",
         ),
+        ObligationKind(
+            "bewaartermijn_eindigt",
+            "Bewaartermijn eindigt: persoonsgegevens worden gewist",
+            "gewist",
+            "art. 5 lid 1 sub e AVG; AP beleidsregels De zieke werknemer",
+        ),
     )
 }
 
+RETENTION_ENDS = "bewaartermijn_eindigt"
+"""Not a step of the Poortwachter schedule: the worklist's notice that an ended case's
+bewaartermijn ends, due the day the retention run may erase it (``domain.retention``), so
+the bureau can still place a legal hold."""
 MILESTONES = frozenset({"einde_wachttijd"})
 """Dates to know, not things to do: never overdue, never on the worklist."""
 INFORMATIONAL = frozenset({"passend_werk_eigen_bedrijf"})
