@@ -11,27 +11,22 @@ the original (kept beside it) from the moment the correctie was recorded.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
-from domain.case import CASE_TOPIC_PREFIX, Case
+from domain.case import Case
 from domain.employer import Regime
 from domain.facts import legal_date
 from domain.hashchain import format_instant
 from domain.obligations import recorded_late
 from domain.policy import Policy
 from domain.trail import summary_nl
-from projections.case_projection import regime_of
+from projections.case_projection import fold_batch, regime_of
 from projections.projection import Projection
 from projections.store import Session
-
-FOLDED_CASES = 2000
-"""Cases kept folded between batches, per tenant (the least recently touched let go)."""
 
 COLUMNS = (
     "case_id, version, event_id, type, occurred_on, recorded_at, recorded_late, actor, role, "
@@ -44,6 +39,7 @@ class AuditTrail(Projection):
     version = 2
     """2: a correctie keeps the corrected event's date and sentence as they now read."""
     tables = ("entries",)
+    folds_each_event = True
 
     def create(self, session: Session) -> None:
         session.execute(
@@ -57,48 +53,21 @@ class AuditTrail(Projection):
         )
 
     def prepare(self, batch: Sequence[Notification]) -> list[tuple[Any, ...]]:
-        """Fold each touched case on from where the last batch left it, one event at a time.
-
-        The folded cases are kept between batches (:meth:`_folded_until`), so an
-        event costs the same on a long case as on a short one; a case not kept,
-        or kept at another version (a batch that failed and is being split), is
-        read from the store up to the event before the batch.
-        """
+        """An entry per case event, made as the batch's cases are folded on, one event at a
+        time, from where the last batch left them (:func:`fold_batch`)."""
         application = self.store.application
-        by_case: dict[str, list[Notification]] = {}
-        for notification in batch:
-            if notification.topic.startswith(CASE_TOPIC_PREFIX):
-                by_case.setdefault(str(notification.originator_id), []).append(notification)
         policies = application.policy_record()  # read once per batch, judged per event
-        rows = []
         regimes: dict[str, Regime] = {}
-        folded = self.store.memo.setdefault(self.build, OrderedDict())
-        for case_id, notifications in by_case.items():
-            first = min(n.originator_version for n in notifications)
-            case = self._folded_until(folded, case_id, first - 1)
-            for notification in sorted(notifications, key=lambda n: n.originator_version):
-                event = application.mapper.to_domain_event(notification)
-                case = event.mutate(case)
-                assert case is not None
-                policy = policies.at(event.timestamp) if policies else Policy()
-                if case.employer_id not in regimes:
-                    regimes[case.employer_id] = regime_of(application, case.employer_id)
-                rows.append(self._entry(case, event, policy, regimes[case.employer_id]))
-            if case is not None:
-                folded[case_id] = case
-                while len(folded) > FOLDED_CASES:
-                    folded.popitem(last=False)
-        return rows
+        rows = []
 
-    def _folded_until(self, folded: OrderedDict[str, Case], case_id: str, version: int) -> Any:
-        """The case as of ``version``: the one kept (taken out, so no other thread folds
-        it at the same time) when it is at that version, else read from the store."""
-        if version < 1:
-            return None
-        kept = folded.pop(case_id, None)
-        if kept is not None and kept.version == version:
-            return kept
-        return self.store.application.repository.get(UUID(case_id), version=version)
+        def entry(case: Case, event: Any) -> None:
+            policy = policies.at(event.timestamp) if policies else Policy()
+            if case.employer_id not in regimes:
+                regimes[case.employer_id] = regime_of(application, case.employer_id)
+            rows.append(self._entry(case, event, policy, regimes[case.employer_id]))
+
+        fold_batch(self.store, batch, each=entry)
+        return rows
 
     @staticmethod
     def _entry(case: Case, event: Any, policy: Policy, regime: Regime) -> tuple[Any, ...]:

@@ -50,6 +50,10 @@ class Projection:
     name: ClassVar[str]
     version: ClassVar[int]
     tables: ClassVar[tuple[str, ...]]
+    folds_each_event: ClassVar[bool] = False
+    """Prepares a batch by folding its cases with a look at each event
+    (:func:`projections.case_projection.fold_batch`): of projections preparing a batch
+    together, it goes first, and the others take the cases it folded."""
 
     def __init__(self, store: ReadModelStore, build: str) -> None:
         self.store = store
@@ -194,6 +198,42 @@ def _apply_or_split(
     _apply_or_split(store, projection, batch[middle - 1].id, batch[middle:], quarantined)
 
 
+def _apply_together(
+    store: ReadModelStore,
+    group: Sequence[Projection],
+    position: int,
+    batch: Sequence[Notification],
+    quarantined: list[Quarantined],
+) -> None:
+    """Apply the batch to every projection of the group in one transaction, its events read,
+    decoded and folded once for them all; when that fails, to each on its own (which finds
+    and quarantines the record at fault for the projection it fails in)."""
+    if len(group) == 1:
+        _apply_or_split(store, group[0], position, batch, quarantined)
+        return
+    try:
+        with store.batch_scope():
+            ordered = sorted(group, key=lambda p: not p.folds_each_event)
+            prepared = [(p, p.prepare(batch)) for p in ordered]
+        store.apply_together(
+            [(p.build, _writer(p, ready)) for p, ready in prepared], position, batch[-1].id
+        )
+    except StaleBatch:
+        raise
+    except Exception as error:
+        if store_unavailable(error):
+            raise
+        for projection in group:
+            _apply_or_split(store, projection, position, batch, quarantined)
+        return
+    if any(n.topic.endswith(ERASURE_TOPIC) for n in batch):
+        store.shred()
+
+
+def _writer(projection: Projection, prepared: Any) -> Callable[[Session], None]:
+    return lambda session: projection.write(session, prepared)
+
+
 def catch_up(
     store: ReadModelStore,
     projection: Projection,
@@ -205,16 +245,44 @@ def catch_up(
     """Apply every event not yet applied to this build; returns how many were passed
     (applied, or quarantined because they could not be). A ``progress`` with a
     ``quarantined(record)`` method hears of each quarantined record."""
+    return catch_up_together(
+        store, [projection], batch_size=batch_size, progress=progress, stop=stop
+    )
+
+
+def catch_up_together(
+    store: ReadModelStore,
+    projections: Sequence[Projection],
+    *,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> int:
+    """:func:`catch_up` for several builds of one tenant, those at the same position
+    together: each batch is read, decoded and folded once for them all and written in one
+    transaction. A build behind the others catches up alone until it reaches them (its
+    batch ends where they stand), then goes on with them. Returns the events passed,
+    summed over the builds."""
     applied = 0
-    total = store.head() - store.position(projection.build) if progress is not None else 0
+    total = 0
+    if not projections:
+        return 0
+    if progress is not None:
+        head = store.head()
+        total = sum(head - store.position(p.build) for p in projections)
     while not stop():
-        position = store.position(projection.build)
-        batch = store.notifications(position, batch_size)
+        positions = {p.build: store.position(p.build) for p in projections}
+        low = min(positions.values())
+        group = [p for p in projections if positions[p.build] == low]
+        batch = store.notifications(low, batch_size)
+        ahead = [position for position in positions.values() if position > low]
+        if ahead:
+            batch = [n for n in batch if n.id <= min(ahead)]
         if not batch:
             break
         quarantined: list[Quarantined] = []
         try:
-            _apply_or_split(store, projection, position, batch, quarantined)
+            _apply_together(store, group, low, batch, quarantined)
         except StaleBatch:
             time.sleep(0.01)
             continue
@@ -223,7 +291,7 @@ def catch_up(
                 report = getattr(progress, "quarantined", None)
                 if report is not None:
                     report(record)
-        applied += len(batch)
+        applied += len(batch) * len(group)
         if progress is not None:
             progress(applied, max(total, applied))
     return applied
@@ -253,6 +321,45 @@ def run(store: ReadModelStore, kind: type[Projection], **options: Any) -> int:
     applied = catch_up(store, kind(store, build), **options)
     if not stop() and build not in [b for b, _, _, ready in builds if ready][-1:]:
         swap_in(store, kind, build)  # catch_up returned caught up: the build is complete
+    return applied
+
+
+def run_together(store: ReadModelStore, kinds: Sequence[type[Projection]], **options: Any) -> int:
+    """:func:`run` for every projection of the tenant at once (:func:`catch_up_together`).
+
+    A projection whose build cannot be found or made is left out, and its error raised
+    once the others are up to date."""
+    builds = store.read(lambda s: {kind: _builds(s, kind.name) for kind in kinds})
+    targets: dict[type[Projection], str] = {}
+    failed: Exception | None = None
+    for kind in kinds:
+        try:
+            targets[kind] = target_build(store, kind, builds=builds[kind])
+        except Exception as error:
+            failed = failed or error
+    stop = options.get("stop", lambda: False)
+    applied = catch_up_together(
+        store, [kind(store, build) for kind, build in targets.items()], **options
+    )
+    if not stop():  # caught up: every build is complete
+        for kind, build in targets.items():
+            if build not in [b for b, _, _, ready in builds[kind] if ready][-1:]:
+                swap_in(store, kind, build)
+    if failed is not None:
+        raise failed
+    return applied
+
+
+def rebuild_together(
+    store: ReadModelStore, kinds: Sequence[type[Projection]], **options: Any
+) -> int:
+    """:func:`rebuild` for several projections at once, each batch read and written once."""
+    targets = [target_build(store, kind, fresh=True) for kind in kinds]
+    applied = catch_up_together(
+        store, [kind(store, build) for kind, build in zip(kinds, targets, strict=True)], **options
+    )
+    for kind, build in zip(kinds, targets, strict=True):
+        swap_in(store, kind, build)
     return applied
 
 

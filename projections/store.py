@@ -298,6 +298,21 @@ class ReadModelStore:
         finally:
             self._reads.shared = None
 
+    @contextmanager
+    def batch_scope(self) -> Iterator[None]:
+        """Within, in this thread, the projections preparing one batch together share what
+        they read of it (:meth:`batch_shared`: the cases it folded, once for them all)."""
+        self._reads.batch = {}
+        try:
+            yield
+        finally:
+            self._reads.batch = None
+
+    def batch_shared(self) -> dict[str, Any] | None:
+        """What the projections preparing this batch together share; None outside a scope."""
+        shared: dict[str, Any] | None = getattr(self._reads, "batch", None)
+        return shared
+
     # --- tracking ------------------------------------------------------------------
 
     def position(self, build: str) -> int:
@@ -319,11 +334,7 @@ class ReadModelStore:
         """Run ``write`` (or record ``quarantine``) and move ``build`` from ``expected``
         to ``new``, all or nothing."""
         with self.transaction() as session:
-            current = self._lock_tracking(session, build)
-            if current != expected:
-                raise StaleBatch(build)
-            if write is not None:
-                write(session)
+            self._move(session, build, expected, new, write)
             if quarantine is not None:
                 q = quarantine
                 session.execute(
@@ -339,10 +350,35 @@ class ReadModelStore:
                         q.quarantined_at,
                     ),
                 )
-            try:
-                self.tracking._insert_tracking(session.cursor, Tracking(build, new))
-            except IntegrityError:
-                raise StaleBatch(build) from None
+
+    def apply_together(
+        self, writes: Sequence[tuple[str, Callable[[Session], None]]], expected: int, new: int
+    ) -> None:
+        """Run every build's ``write`` and move each from ``expected`` to ``new``, in one
+        transaction: one write lock (SQLite) or one commit (PostgreSQL) for a batch of all
+        the projections, and all or nothing. Tracking rows are locked in the order of their
+        names, so two appliers never wait for each other crosswise."""
+        with self.transaction() as session:
+            for build, write in sorted(writes, key=lambda w: w[0]):
+                self._move(session, build, expected, new, write)
+
+    def _move(
+        self,
+        session: Session,
+        build: str,
+        expected: int,
+        new: int,
+        write: Callable[[Session], None] | None,
+    ) -> None:
+        current = self._lock_tracking(session, build)
+        if current != expected:
+            raise StaleBatch(build)
+        if write is not None:
+            write(session)
+        try:
+            self.tracking._insert_tracking(session.cursor, Tracking(build, new))
+        except IntegrityError:
+            raise StaleBatch(build) from None
 
     def quarantined(self, build: str, limit: int | None = None) -> list[Quarantined]:
         """The records this build skipped, newest first."""
