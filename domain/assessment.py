@@ -14,7 +14,7 @@ from domain.facts import Fact, legal_date
 from domain.obligations import Obligation, Schedule, schedule
 from domain.policy import Policy
 from domain.reintegration import ReintegrationResult
-from domain.risk import HIGH, LEVELS, MEDIUM, Risk, loonsanctie_risk, standing
+from domain.risk import HIGH, LEVELS, MEDIUM, Risk, loonsanctie_level, loonsanctie_risk, standing
 from domain.trajectories import ACTIVITY_HIGH_DAYS, ACTIVITY_MEDIUM_DAYS
 
 
@@ -89,7 +89,7 @@ def risk_outlook(
     )
     medium = high = None
     for day in days:
-        level = loonsanctie_risk(plan.on(day), plan.recorded_late_facts, result, reasons).level
+        level = loonsanctie_level(plan.on(day), plan.recorded_late_facts, result, reasons)
         if medium is None and level in (MEDIUM, HIGH):
             medium = day
         if level == HIGH:

@@ -10,8 +10,10 @@ poortwachter) and imposes a loonsanctie under art. 25 lid 9 WIA.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from domain.facts import Fact, in_legal_order, legal_date
 from domain.obligations import INCOMPLETE, MET_LATE, OVERDUE, Obligation
@@ -65,37 +67,70 @@ def loonsanctie_risk(
     test the efforts further (Werkwijzer Poortwachter), and only the RIV itself,
     an administrative requirement, can still make the risk high.
     """
+    return _judged(obligations, recorded_late, result, standing, explain=True)
+
+
+def loonsanctie_level(
+    obligations: list[Obligation],
+    recorded_late: list[Fact],
+    result: ReintegrationResult | None = None,
+    standing: Standing | None = None,
+) -> str:
+    """:func:`loonsanctie_risk`'s level alone, its reasons left unwritten (an outlook
+    judges a case on many days)."""
+    return _judged(obligations, recorded_late, result, standing, explain=False).level
+
+
+def _judged(
+    obligations: list[Obligation],
+    recorded_late: list[Fact],
+    result: ReintegrationResult | None,
+    standing: Standing | None,
+    *,
+    explain: bool,
+) -> Risk:
+    reasons: list[str] = []
+
+    def say(reason: Callable[..., str], *about: Any) -> None:
+        if explain:
+            reasons.append(reason(*about))
+
     if result is not None and result.satisfactory:
         riv = [o for o in obligations if o.code == "reintegratieverslag" and _failing(o)]
         level = HIGH if riv else MEDIUM if standing and standing.sanctions else LOW
-        reasons = [_satisfactory(result), *(_reason(o) for o in riv), *_recorded(standing)]
-        return Risk(level, [*reasons, *_fines(obligations)])
-    level, reasons = LOW, []
+        say(_satisfactory, result)
+        for obligation in riv:
+            say(_reason, obligation)
+        if explain:
+            reasons.extend([*_recorded(standing), *_fines(obligations)])
+        return Risk(level, reasons)
+    level = LOW
     for obligation in obligations:
         if obligation.code in CORE_STEPS and obligation.status in (OVERDUE, MET_LATE):
             level = HIGH
-            reasons.append(_late(obligation))
+            say(_late, obligation)
         elif obligation.code in PRACTICE_STEPS and obligation.status in (OVERDUE, MET_LATE):
             level = _at_least(level, MEDIUM)
-            reasons.append(_late(obligation))
+            say(_late, obligation)
         elif obligation.code == "traject_activiteit" and obligation.status == OVERDUE:
             severe = obligation.overdue_days > ACTIVITY_HIGH_DAYS - ACTIVITY_MEDIUM_DAYS
             level = _at_least(level, HIGH if severe else MEDIUM)
-            reasons.append(_idle(obligation))
+            say(_idle, obligation)
         elif obligation.status == INCOMPLETE:
             level = HIGH
-            reasons.append(_incomplete(obligation))
+            say(_incomplete, obligation)
     missed = [o for o in obligations if o.code == "evaluatie" and o.status == OVERDUE]
     if missed:
         level = _at_least(level, HIGH if len(missed) >= 2 else MEDIUM)
-        reasons.append(_missed_evaluations(missed))
+        say(_missed_evaluations, missed)
     for fact in recorded_late:
         level = _at_least(level, MEDIUM)
-        reasons.append(_recorded_late(fact))
+        say(_recorded_late, fact)
     if standing is not None and standing.sanctions:
         level = _at_least(level, MEDIUM)
-    reasons.extend(_recorded(standing))
-    return Risk(level, [*reasons, *_fines(obligations)])
+    if explain:
+        reasons.extend([*_recorded(standing), *_fines(obligations)])
+    return Risk(level, reasons)
 
 
 def _recorded(standing: Standing | None) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from domain.calendar import SickPeriod, date_of_sick_day, end_of_week, sick_days_later
 from domain.commitments import readable
@@ -130,7 +131,7 @@ class Schedule:
         RIV is to be done too: it is listed until a complete one is recorded.
         """
         pending = [
-            replace(o, listed_from=o.waived_until)
+            _with(o, listed_from=o.waived_until)
             for o in self.obligations
             if o.status in (PENDING, INCOMPLETE) and o.code not in MILESTONES
         ]
@@ -138,7 +139,7 @@ class Schedule:
         for evaluation in self._evaluations():
             if evaluation.due_on > until:
                 break
-            pending.append(replace(evaluation, listed_from=previous))
+            pending.append(_with(evaluation, listed_from=previous))
             previous = evaluation.due_on
         return sorted(pending, key=_legal_order)
 
@@ -165,6 +166,14 @@ def recorded_late(fact: Fact, policy: Policy) -> bool:
 
 
 _KIND_ORDER = {code: n for n, code in enumerate(KINDS)}
+
+
+def _with(obligation: Obligation, **changes: Any) -> Obligation:
+    """``dataclasses.replace`` for an obligation, without its look at every field each
+    time: the worklist copies every pending obligation of every case a batch touches."""
+    copied = object.__new__(Obligation)
+    copied.__dict__.update(obligation.__dict__, **changes)
+    return copied
 
 
 def _legal_order(obligation: Obligation) -> tuple[date, int, int]:
