@@ -268,8 +268,14 @@ def main() -> None:
                 try:
                     base = f"http://127.0.0.1:{port}"
                     throughput(base, tenants, args.clients, 2)  # both workers up and warm
+                    pids = [runner.pid, *children(server.pid)]
+                    used = [cpu_seconds(pid) for pid in pids]
                     events, statuses = throughput(base, tenants, args.clients, args.http_seconds)
+                    used = [cpu_seconds(p) - u for p, u in zip(pids, used, strict=True)]
+                    recorded = events * args.http_seconds
                     figures[f"API events/s {args.clients} cl"] = events
+                    figures["API workers CPU ms/event"] = 1000 * sum(used[1:]) / recorded
+                    figures["runner CPU ms/event"] = 1000 * used[0] / recorded
                     figures["API worker RSS MB"] = max(rss_mb(w) for w in children(server.pid))
                     print(f"  API answers {statuses}", flush=True)
                 finally:
