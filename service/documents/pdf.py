@@ -12,12 +12,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fontTools import subset, ttLib
 from fpdf import FPDF
@@ -262,9 +261,8 @@ def paragraph(
 # a row moved whole to the next page with the column heads repeated.
 
 
-@dataclass(frozen=True)
-class Part:
-    """A run of text in one style inside a cell."""
+class Part(NamedTuple):
+    """A run of text in one style inside a cell (a tuple: a long trail makes 10,000)."""
 
     text: str
     style: str = ""
