@@ -217,6 +217,43 @@ def test_every_name_prints_as_written_in_the_pdf(admin: Api, employer_id: str) -
         assert "?" not in text.split("Werknemer", 1)[1][:80]
 
 
+def test_a_font_cut_from_the_plain_copy_draws_what_the_whole_font_draws() -> None:
+    """Each face is embedded cut from a plain (Latin) copy made once per process, not from
+    the whole font file; a page so cut draws, pixel for pixel, what a cut from the whole
+    file draws: Dutch, Turkish, Polish and Icelandic letters and the punctuation printed."""
+    from fontTools import ttLib
+    from fpdf import FPDF
+
+    from service.documents import pdf
+
+    if not pdf.UNICODE:
+        if os.environ.get("CI"):
+            pytest.fail("CI must embed the Unicode font (fonts-dejavu-core)")
+        pytest.skip("fonts-dejavu-core is not installed")
+    turkish = "\u015e\u00fckr\u00fc Y\u0131lmaz"  # the dotless i
+    text = f"Zoë Çelik-Wójcik · {turkish} · Zażółć Gęślą · Ágnes Þórsdóttir — \u2018één\u2019 → …"
+
+    def rendered(whole_file: bool) -> bytes:
+        document = pdf.new_document(footer=text)
+        document.add_page()
+        for style, family in (("", "sans"), ("B", "sans"), ("", "mono")):
+            pdf.paragraph(document, text, 9, style, family)
+        for face in document.fonts.values():
+            plain_names = pdf._plain_font(face.ttffile)[1]
+            assert plain_names.issuperset(face.subset.get_all_glyph_names())
+        if whole_file:  # as fpdf2 alone embeds a face: cut from the file it was added from
+            for face in document.fonts.values():
+                face.ttfont = ttLib.TTFont(face.ttffile, recalcTimestamp=False, lazy=True)
+            content = bytes(FPDF.output(document))
+        else:
+            content = bytes(document.output())
+        page = pypdfium2.PdfDocument(content)[0]
+        assert "Şükrü" in page.get_textpage().get_text_range()
+        return page.render(scale=2).to_pil().tobytes()
+
+    assert rendered(whole_file=False) == rendered(whole_file=True)
+
+
 def test_the_dossier_names_the_signed_tree_head_and_its_key(
     admin: Api, documented_case: str
 ) -> None:
