@@ -19,7 +19,6 @@ from __future__ import annotations
 import random
 import statistics
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
@@ -35,7 +34,7 @@ from projections.case_list import CaseList
 from projections.worklist import Worklist
 from service.application.tenancy import Tenancy
 from service.operations.projection_runner import ReadModels
-from tests.benchmarks.setup import bench_settings, store_arguments
+from tests.benchmarks.setup import bench_settings, bench_tenant, store_arguments
 from tests.served import free_port, start_server, stop_server
 
 ACTOR = Actor("bench", "casemanager")
@@ -128,10 +127,8 @@ def main() -> None:
 
     settings = bench_settings(args)
     tenancy = Tenancy(settings)
-    slug = f"bench{uuid.uuid4().hex[:8]}"
-    _, key = tenancy.create_tenant(slug, "Benchmark")
-    app = tenancy.tenant(slug)
-    employers = [
+    slug, key, app, first = bench_tenant(tenancy, ACTOR)
+    employers = [first] + [
         str(
             app.register_employer(
                 ACTOR,
@@ -141,7 +138,7 @@ def main() -> None:
                 eigenrisicodrager_wga=False,
             ).aggregate.id
         )
-        for n in range(20)
+        for n in range(1, 20)
     ]
     print(f"store: {args.store}; seeding {args.cases} open cases …", flush=True)
     started = time.perf_counter()
