@@ -85,6 +85,7 @@ class Case(Aggregate):
         def apply(self, case: Case) -> None:
             case.facts = []
             case.facts_by_id = {}
+            case._owned = set()
             case.head_hash = GENESIS_HASH
             case._remember(self)
 
@@ -97,7 +98,7 @@ class Case(Aggregate):
         def apply(self, case: Case) -> None:
             case._remember(self)
             data = self.plain_data
-            target = case.facts_by_id[data["event_id"]]
+            target = case._own(data["event_id"])
             replacement = dict(data.get("replacement") or {})
             changes: dict[str, dict[str, Any]] = {}
             if "occurred_on" in replacement:
@@ -125,19 +126,36 @@ class Case(Aggregate):
     # understood, in recording order), ``facts_by_id`` and ``head_hash``.
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Case:
-        """A copy as independent as a deep one, for a fraction of its cost.
+        """A copy as independent as a deep one, for the cost of one list.
 
-        The repository hands out copies of cached cases. Only the fact list
-        and each fact's own attributes ever change (a correctie assigns new
-        values, never edits a value in place), so copying those is enough;
-        event data is shared.
+        The repository hands out a copy of a cached case for every command. The
+        copy has a fact list and index of its own and shares the facts with the
+        case it came from; whichever of the two changes a shared fact (a
+        correctie, a wissing) changes a copy of it (:meth:`_own`), so neither
+        sees the other's change. Copying every fact made each command cost as
+        much as the case is long.
         """
         copied = object.__new__(type(self))
         copied.__dict__.update(self.__dict__)
         copied._pending_events = list(self._pending_events)
-        copied.facts = [f.copy() for f in self.facts]
-        copied.facts_by_id = {f.event_id: f for f in copied.facts}
+        copied.facts = list(self.facts)
+        copied.facts_by_id = dict(self.facts_by_id)
+        copied._owned = set()
+        self._owned = set()  # its facts are shared now
         return copied
+
+    def _own(self, event_id: str) -> Fact:
+        """The fact of ``event_id``, this case's alone to change: copied first when it
+        may be shared with a copy of the case (looked for from the end: corrections
+        mostly concern recent facts)."""
+        fact = self.facts_by_id[event_id]
+        if event_id in self._owned:
+            return fact
+        mine = fact.copy()
+        at = next(i for i in range(len(self.facts) - 1, -1, -1) if self.facts[i] is fact)
+        self.facts[at] = self.facts_by_id[event_id] = mine
+        self._owned.add(event_id)
+        return mine
 
     def _remember(self, event: Case.Event) -> None:
         fact = Fact(
@@ -152,8 +170,13 @@ class Case(Aggregate):
         )
         self.facts.append(fact)
         self.facts_by_id[fact.event_id] = fact
+        self._owned.add(fact.event_id)
         self.head_hash = event.hash
         if event.type_name == WISSING.name:
+            # every fact changes: those shared with a copy of the case are copied first
+            self.facts[:] = [f if f.event_id in self._owned else f.copy() for f in self.facts]
+            self.facts_by_id.update((f.event_id, f) for f in self.facts)
+            self._owned = set(self.facts_by_id)
             erase_personal_values(self.facts)
 
     # --- what the case knows -----------------------------------------------------
