@@ -135,8 +135,15 @@ class CaseKeys:
 
     def ready(self) -> None:
         """Make sure the key table exists (an erasure deletes from it in its transaction)."""
-        with self._cursor():
-            pass
+        if self.recorder not in _ready:
+            with self._cursor():
+                pass
+
+    def cases(self) -> set[str]:
+        """Every case that has a key, read at once (the retention run asks per erased case)."""
+        with self._cursor() as cursor:
+            cursor.execute(self._sql("SELECT case_id FROM {keys}"))
+            return {row["case_id"] if self.postgres else row[0] for row in cursor.fetchall()}
 
     def shredded(self, case_id: UUID | str) -> None:
         """After the case's key was deleted: forget it here, and leave no older copy.
