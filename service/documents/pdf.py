@@ -151,12 +151,20 @@ without HarfBuzz, and what the plain copy of a face holds."""
 def _plain_font(path: str) -> tuple[bytes, frozenset[str]]:
     """The face cut down to the plain characters, once per process, glyph names kept: a
     document's font is cut from this (a tenth of the glyphs) instead of from the whole
-    file, to the same bytes. Returns the font file and its glyph names."""
-    plain = ttLib.TTFont(path, recalcTimestamp=False, lazy=True)
+    file, to the same bytes. It holds the glyphs HarfBuzz substitutes for plain text too
+    (the "fi" ligature of a shaped heading), and every character the whole file maps to
+    one of its glyphs (fpdf2's cut keeps them all). Returns the font file and its glyph
+    names."""
+    unused = ["FFTM", "GPOS", "MATH", "hdmx"]  # fpdf2 drops them too, and GDEF and GSUB
+    whole = ttLib.TTFont(path, recalcTimestamp=False, lazy=True)
+    closure = subset.Subsetter(subset.Options(glyph_names=True, hinting=False, drop_tables=unused))
+    closure.populate(unicodes=[c for low, high in _PLAIN for c in range(low, high + 1)])
+    closure.subset(whole)  # with GSUB: the glyphs its substitutions reach
     options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
-    options.drop_tables += ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx"]  # fpdf2 drops them too
+    options.drop_tables += [*unused, "GDEF", "GSUB"]
+    plain = ttLib.TTFont(path, recalcTimestamp=False, lazy=True)
     cutter = subset.Subsetter(options)
-    cutter.populate(unicodes=[c for low, high in _PLAIN for c in range(low, high + 1)])
+    cutter.populate(glyphs=whole.getGlyphOrder())
     cutter.subset(plain)
     written = BytesIO()
     plain.save(written)

@@ -236,6 +236,7 @@ def test_a_font_cut_from_the_plain_copy_draws_what_the_whole_font_draws() -> Non
     def rendered(whole_file: bool) -> bytes:
         document = pdf.new_document(footer=text)
         document.add_page()
+        pdf.heading(document, "Verificatie ", "definitief")  # shaped: HarfBuzz's "fi" ligature
         for style, family in (("", "sans"), ("B", "sans"), ("", "mono")):
             pdf.paragraph(document, text, 9, style, family)
         for face in document.fonts.values():
