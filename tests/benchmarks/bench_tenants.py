@@ -15,8 +15,12 @@ own on the store and, once every tenant's read models have caught up:
   random, each timed from its commit until the case list has applied it;
 - API: ``spoorlog serve --no-projections`` (its default two gunicorn workers)
   beside the runner, ``--clients`` HTTP clients posting a notitie to a case
-  of a tenant picked at random for ``--http-seconds``: events a second, and
-  the largest worker's resident memory after.
+  of a tenant picked at random: events a second over ``--cold-seconds``
+  right after the start (most requests open a tenant for the first time in
+  their worker), then, once every client has read a case of every tenant,
+  over ``--http-seconds`` (a server that has run a while), with the API
+  workers' and the runner's CPU per event, and the largest worker's
+  resident memory after.
 
 Progress is read from the store as the probes read it, without opening a
 tenant in this process. The anchor of every figure is the same figure at
@@ -218,6 +222,32 @@ def throughput(
     return statuses.get(201, 0) / (time.perf_counter() - started), statuses
 
 
+def visit_every_tenant(base: str, tenants: dict[str, Seeded], clients: int) -> float:
+    """Every client reads a case of every tenant once, so that each worker has opened every
+    tenant, as a server that has run a while has: a worker's first opening of a tenant
+    makes sure of its tables (some twenty statements), later ones do not. Seconds taken."""
+    started = time.perf_counter()
+
+    def client(index: int) -> None:
+        http = requests.Session()
+        order = list(tenants.values())
+        random.Random(index).shuffle(order)
+        for tenant in order:
+            answer = http.get(
+                f"{base}/v1/cases/{tenant.cases[0]}",
+                headers={"Authorization": f"Bearer {tenant.key}"},
+                timeout=60,
+            )
+            assert answer.status_code == 200, answer.text
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = store_arguments(__doc__)
     parser.add_argument("--tenants", default="1,200,1000")
@@ -226,6 +256,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--http-seconds", type=float, default=10)
+    parser.add_argument("--cold-seconds", type=float, default=5)
     args = parser.parse_args()
 
     os.environ["SPOORLOG_LOG_LEVEL"] = "WARNING"  # the processes started: no line a request
@@ -267,7 +298,10 @@ def main() -> None:
                 server = start_server(settings, port := free_port(), "--no-projections")
                 try:
                     base = f"http://127.0.0.1:{port}"
-                    throughput(base, tenants, args.clients, 2)  # both workers up and warm
+                    cold, _ = throughput(base, tenants, args.clients, args.cold_seconds)
+                    figures[f"API events/s {args.clients} cl, cold"] = cold
+                    visited = visit_every_tenant(base, tenants, args.clients)
+                    print(f"  every tenant read by every client in {visited:.0f} s", flush=True)
                     pids = [runner.pid, *children(server.pid)]
                     used = [cpu_seconds(pid) for pid in pids]
                     events, statuses = throughput(base, tenants, args.clients, args.http_seconds)
