@@ -119,7 +119,7 @@ def _face(family: str, style: str) -> _Face:
             setattr(face, name, getattr(loaded, name))
     face.missing_glyphs = []
     face.subset = SubsetMap(face)
-    face.codes, face.known = {}, set()
+    face.codes, face.known, face.encoded = {}, set(), {}
     return face
 
 
@@ -127,19 +127,24 @@ class _Face(TTFFont):
     """fpdf2's TrueType face, encoding text by table rather than character by character
     (a long trail prints some 300,000 characters)."""
 
-    __slots__ = ("codes", "known")
+    __slots__ = ("codes", "encoded", "known")
 
     def encode_text(self, text: str) -> str:
         """As fpdf2's: each character as its code in the document's subset, the codes
-        given in the order the characters are first used; characters the face lacks left out."""
-        text = self._map_symbol_text(text)
-        if not self.known.issuperset(text):
-            for char in text:
+        given in the order the characters are first used; characters the face lacks left
+        out. Each line once per document (dates and names repeat)."""
+        found = self.encoded.get(text)
+        if found is not None:
+            return found
+        mapped = self._map_symbol_text(text)
+        if not self.known.issuperset(mapped):
+            for char in mapped:
                 if char not in self.known:
                     self.known.add(char)
                     code = self.subset.pick(ord(char))
                     self.codes[ord(char)] = None if code is None else chr(code)
-        return f"({self.escape_text(text.translate(self.codes))}) Tj"
+        found = self.encoded[text] = f"({self.escape_text(mapped.translate(self.codes))}) Tj"
+        return found
 
 
 _PLAIN = ((0x0000, 0x02FF), (0x2000, 0x21FF))
