@@ -48,6 +48,7 @@ class Document(FPDF):
         """A text's lines by (text, family, style, size, room): dates and names repeat."""
 
     def output(self, *args: Any, **kwargs: Any) -> Any:
+        """fpdf2's output, each face cut from the file :func:`_font_file` chooses."""
         for face in self.fonts.values():
             if isinstance(face, TTFFont):
                 face.ttfont = _font_file(face)
@@ -153,14 +154,14 @@ without HarfBuzz, and what the plain copy of a face holds."""
 
 
 @cache
-def _plain_font(path: str) -> tuple[bytes, frozenset[str]]:
+def _plain_font(path: Path) -> tuple[bytes, frozenset[str]]:
     """The face cut down to the plain characters, once per process, glyph names kept: a
-    document's font is cut from this (a tenth of the glyphs) instead of from the whole
+    document's font is cut from this (a fifth of the glyphs) instead of from the whole
     file, to the same bytes. It holds the glyphs HarfBuzz substitutes for plain text too
     (the "fi" ligature of a shaped heading), and every character the whole file maps to
     one of its glyphs (fpdf2's cut keeps them all). Returns the font file and its glyph
     names."""
-    unused = ["FFTM", "GPOS", "MATH", "hdmx"]  # fpdf2 drops them too, and GDEF and GSUB
+    unused = ["FFTM", "GPOS", "MATH", "hdmx"]  # fpdf2 drops these on embedding, GDEF and GSUB too
     whole = ttLib.TTFont(path, recalcTimestamp=False, lazy=True)
     closure = subset.Subsetter(subset.Options(glyph_names=True, hinting=False, drop_tables=unused))
     closure.populate(unicodes=[c for low, high in _PLAIN for c in range(low, high + 1)])
