@@ -145,14 +145,18 @@ class CaseKeys:
             cursor.execute(self._sql("SELECT case_id FROM {keys}"))
             return {row["case_id"] if self.postgres else row[0] for row in cursor.fetchall()}
 
-    def shredded(self, case_id: UUID | str) -> None:
-        """After the case's key was deleted: forget it here, and leave no older copy.
-
-        SQLite zeroed the freed rows (:data:`SECURE_DELETE`); its write-ahead log is
-        checkpointed and truncated, so no older copy of a page keeps the key or a
-        document. PostgreSQL keeps a dead row until VACUUM: no dump or query shows it.
-        """
+    def shredded(self, case_id: UUID | str, *, log: bool = True) -> None:
+        """After the case's key was deleted: forget it here, and (with ``log``) leave no
+        older copy of it (:meth:`shred_log`)."""
         self._remembered.pop(str(case_id), None)
+        if log:
+            self.shred_log()
+
+    def shred_log(self) -> None:
+        """Leave no older copy of what was deleted: SQLite zeroed the freed rows
+        (:data:`SECURE_DELETE`), and the write-ahead log is checkpointed into the file
+        and truncated, so no older page keeps a key or a document. (PostgreSQL keeps a
+        dead row until VACUUM: no dump or query shows it.)"""
         if not self.postgres:
             with self.recorder.datastore.get_connection(commit=True) as connection:
                 connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")

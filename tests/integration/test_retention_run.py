@@ -17,6 +17,7 @@ from service.application.tenancy import Tenancy
 from service.application.tenant_application import TenantApplication
 from service.config import Settings
 from service.persistence.personal_data import CaseKeys
+from tests.api.test_retention_api import holding, store_contents
 from tests.conftest import unique_slug
 from tests.served import cli_env
 
@@ -92,6 +93,7 @@ def test_a_dry_run_changes_nothing_a_run_erases_what_is_due_and_a_rerun_nothing(
     held = ended_case(app, employer_id)
     retention.hold(app, held, ADMIN, "Procedure kantonrechter")
     head = app.recorder.max_notification_id()
+    keys = [stored_key(app, case_id) for case_id in due]
 
     dry = spoorlog(settings, "retention", "run", "--tenant", slug, "--dry-run")
     assert dry.returncode == 0, dry.stderr
@@ -109,6 +111,7 @@ def test_a_dry_run_changes_nothing_a_run_erases_what_is_due_and_a_rerun_nothing(
     assert f"{slug} retention: 6/6 cases" in run.stderr  # the progress line
     assert erasures(app) == Counter(due)
     assert [stored_key(app, case_id) for case_id in due] == [None] * 3  # shredded
+    assert holding(store_contents(settings, slug, *filter(None, keys)), *filter(None, keys)) == []
     assert all(stored_key(app, kept) for kept in (still_open, recent, held))
     for kept in (still_open, recent, held):
         assert kept not in run.stdout
