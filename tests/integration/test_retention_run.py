@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 from domain.access import Actor, Role
 from domain.retention import erase
@@ -126,22 +127,24 @@ def test_a_dry_run_changes_nothing_a_run_erases_what_is_due_and_a_rerun_nothing(
 
 
 def test_a_run_killed_midway_is_finished_by_the_next_and_nothing_is_erased_twice(
-    tenancy: Tenancy, settings: Settings
+    tenancy: Tenancy, settings: Settings, tmp_path: Path
 ) -> None:
     slug, app, employer_id = seeded(tenancy)
     due = {ended_case(app, employer_id) for _ in range(150)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "retention", "run", "--tenant", slug],
-        env=cli_env(settings),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    errors = tmp_path / "run.stderr"
+    with errors.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "retention", "run", "--tenant", slug],
+            env=cli_env(settings),
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
     assert process.stdout is not None
     told = 0
     while told < 10:  # the run has erased ten cases, and goes on
         line = process.stdout.readline()
-        assert line, "the run ended before it erased ten cases"
+        assert line, f"the run ended before it erased ten cases: {errors.read_text()[-3000:]}"
         told += line.startswith(f"{slug}: erased ")
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
