@@ -116,14 +116,10 @@ class TenantReads(StoredApplication):
         self, case_id: str | UUID, by: Actor, as_of: datetime | None = None
     ) -> list[Case.Event]:
         """The raw events as recorded, oldest first; corrections are events of their own."""
-        case = self.case(case_id, by)
-        try:
-            events = list(self.events.get(case.id))
-        except Exception as error:
-            raise Damaged() from error
+        events = self._stored_events(self.case(case_id, by).id, gt=0)
         if as_of is not None:
             events = [e for e in events if e.timestamp <= as_of]
-        return events  # type: ignore[return-value]
+        return events
 
     def case_events_page(
         self,
@@ -136,19 +132,31 @@ class TenantReads(StoredApplication):
     ) -> tuple[list[Case.Event], int | None]:
         """One page of :meth:`case_events` — the events after version ``after`` — and the
         cursor of the next page (None on the last). Read from the store by version, so a
-        page costs its own events, not the whole case's."""
-        if as_of is not None:  # rare: which versions were recorded by then needs them decoded
-            known = self.case_events(case_id, by, as_of=as_of)
-            chosen = [e for e in known if e.originator_version > after][:limit]
-            last = known[-1].originator_version if known else 0
-        else:
+        page costs its own events, not the whole case's, with ``as_of`` too."""
+        if as_of is None:
             last = self.case(case_id, by).version
-            try:
-                chosen = list(self.events.get(UUID(str(case_id)), gt=after, limit=limit))
-            except Exception as error:
-                raise Damaged() from error
+            chosen = self._stored_events(case_id, gt=after, limit=limit)
+        else:  # which versions were recorded by then: the cached case's facts, one an event
+            facts = self.case(case_id, by).facts
+            known = sorted(f.version for f in facts if f.recorded_at <= as_of)
+            last = known[-1] if known else 0
+            wanted = set([v for v in known if v > after][:limit])
+            chosen = []
+            if wanted:  # a prefix of the versions, unless a clock stepped back: read, then pick
+                read = self._stored_events(case_id, gt=after, lte=max(wanted))
+                chosen = [e for e in read if e.originator_version in wanted]
         more = bool(chosen) and chosen[-1].originator_version < last
         return chosen, chosen[-1].originator_version if more else None  # type: ignore[return-value]
+
+    def _stored_events(
+        self, case_id: str | UUID, *, gt: int, lte: int | None = None, limit: int | None = None
+    ) -> list[Case.Event]:
+        """The case's events from the store by version, oldest first."""
+        try:
+            found = list(self.events.get(UUID(str(case_id)), gt=gt, lte=lte, limit=limit))
+        except Exception as error:
+            raise Damaged() from error
+        return found  # type: ignore[return-value]
 
     def _get(self, aggregate_id: str | UUID, kind: type[A], version: int | None = None) -> A:
         try:
