@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 
+from service.config import Settings
 from tests.api.payloads import NEEDS_FIRST, STEP_BODIES, case_body, day, step_body
+from tests.api.test_verify_api import StoredEvents, new_case, verified
 from tests.conftest import Api
 
 
@@ -400,3 +403,44 @@ def test_the_case_list_filters_by_employer_and_status(admin: Api, employer_id: s
         c["case_id"] for c in admin.get("/v1/cases", params={"after": page["next"]}).json()["items"]
     ] == [second]
     assert admin.get("/v1/cases", params={"risk": "hoog"}).status_code == 400
+
+
+def test_verification_after_a_whole_chain_still_finds_any_edit_old_or_new(
+    admin: Api, employer_id: str, settings: Settings, admin_slug: str
+) -> None:
+    """A process that found the chain whole re-checks only what is new (issue 14), yet an
+    edit made in the store afterwards, to an old record or a new one, is reported at once."""
+    case_id = new_case(admin, employer_id)
+    stored = StoredEvents(settings, admin_slug, case_id)
+    assert verified(admin, case_id)["valid"]
+
+    def notitie() -> str:
+        answer = admin.post(f"/v1/cases/{case_id}/notitie", step_body("notitie"))
+        assert answer.status_code == 201, answer.text
+        return str(answer.json()["hash"])
+
+    head = notitie()
+    whole = {"case_id": case_id, "valid": True, "events_checked": 6, "head_hash": head}
+    assert verified(admin, case_id) == {**whole, "problems": []}
+
+    old = stored.state(3)
+    stored.write_state(3, json.dumps({**old, "actor": "iemand anders"}).encode())
+    problems = verified(admin, case_id)["problems"]
+    assert len(problems) == 1 and "Version 3" in problems[0] and "edited" in problems[0]
+    stored.write_state(3, json.dumps(old).encode())
+    assert verified(admin, case_id) == {**whole, "problems": []}
+
+    head = notitie()
+    new = stored.state(7)
+    stored.write_state(7, json.dumps({**new, "actor": "iemand anders"}).encode())
+    problems = verified(admin, case_id)["problems"]
+    assert len(problems) == 1 and "Version 7" in problems[0] and "edited" in problems[0]
+    stored.write_state(7, b"\xff\xfe not json at all")
+    assert any("Version 7 does not decode" in p for p in verified(admin, case_id)["problems"])
+    stored.write_state(7, json.dumps(new).encode())
+    assert verified(admin, case_id) == {
+        **whole,
+        "events_checked": 7,
+        "head_hash": head,
+        "problems": [],
+    }
