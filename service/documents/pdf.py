@@ -177,6 +177,14 @@ def _plain_font(path: Path) -> tuple[bytes, frozenset[str]]:
     return written.getvalue(), frozenset(plain.getGlyphOrder())
 
 
+def warm_up() -> None:
+    """Load every face and build its plain copy now, for a worker about to serve: else the
+    first PDF each process writes pays for them (about a quarter of a second)."""
+    if UNICODE:
+        for family, style in FACES:
+            _plain_font(_loaded(family, style).ttffile)
+
+
 def _font_file(face: TTFFont) -> ttLib.TTFont:
     """The font file fpdf2 cuts the face's used glyphs from: the plain copy when it has
     them all, else (shaped Arabic) the whole file; opened lazily, once per document."""
