@@ -66,6 +66,11 @@ heap, and glibc gives little of it back (1,000 tenants: 98 MB against 78 MB)."""
 RECHECK = 1.0
 """Seconds after a store's change marker moved that the tenant is looked at once more."""
 
+LONG_SIGNING = 5_000
+"""Unsigned events beyond which a worker leaves the signing to the signer thread: an old
+store's first signing builds its whole Merkle log, and the tenant's projections should not
+wait behind it."""
+
 
 class ReadModels:
     """The read-model store of each tenant, made on first use and kept with its Application
@@ -222,7 +227,7 @@ class ProjectionRunner:
             # unless its newest events were never signed (a runner stopped meanwhile).
             self._current[slug] = peeked
             if stores.signed_size(slug) < peeked:
-                self._checkpoint(slug)
+                self._checkpoint(slug, head=peeked)
             return 0
         store = self.read_models.store(slug)
         head = store.head() if peeked is None else peeked
@@ -239,7 +244,8 @@ class ProjectionRunner:
             raise failed
         if not self._stopping.is_set():
             self._current[slug] = head
-        self._checkpoint(slug)  # while the tenant is open: signing later may open it again
+        # While the tenant is open (signing later may open it again), unless the signing is long.
+        self._checkpoint(slug, head=head)
         return applied
 
     def _built(self, slug: str, head: int) -> bool:
@@ -254,14 +260,22 @@ class ProjectionRunner:
                 return False
         return True
 
-    def _checkpoint(self, slug: str) -> None:
+    def _checkpoint(self, slug: str, head: int | None = None) -> None:
         """Sign the tenant's feed head now if its last signing is ``checkpoint_interval``
         seconds past (an empty feed is not signed: there is nothing to prove yet);
-        otherwise leave it to the signer thread once it is."""
+        otherwise leave it to the signer thread once it is. A worker passes the ``head`` it
+        projected to: more than :data:`LONG_SIGNING` unsigned events go to the signer too."""
         now = time.monotonic()
         with self._lock:
             last = self._checkpointed.get(slug, now - self.checkpoint_interval)
             if slug in self._signing or now - last < self.checkpoint_interval:
+                self._checkpoint_due.add(slug)
+                return
+        if head is not None and head - self.tenancy.stores.signed_size(slug) > LONG_SIGNING:
+            self._checkpoint_due.add(slug)
+            return
+        with self._lock:
+            if slug in self._signing:
                 self._checkpoint_due.add(slug)
                 return
             self._signing.add(slug)

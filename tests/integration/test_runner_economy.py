@@ -15,6 +15,7 @@ from domain.access import Actor
 from projections.audit_trail import COLUMNS, AuditTrail
 from projections.projection import active_build, catch_up, run, target_build
 from service.application.tenancy import Tenancy
+from service.operations import projection_runner
 from service.operations.projection_runner import ProjectionRunner, ReadModels
 from tests.conftest import unique_slug
 from tests.seeding import tenant_with_case
@@ -101,3 +102,25 @@ def test_of_two_electing_runners_one_works_and_the_other_takes_over(tenancy: Ten
     finally:
         first.stop()
         second.stop()
+
+
+def test_a_long_unsigned_stretch_is_signed_by_the_signer_not_the_worker(
+    tenancy: Tenancy, monkeypatch: Any
+) -> None:
+    """An old store's first signing builds its whole Merkle log: the worker leaves it to
+    the signer thread (the tenant's projections do not wait behind it), which signs it."""
+    monkeypatch.setattr(projection_runner, "LONG_SIGNING", 5)
+    slug, _ = seed(tenancy, notes=12)
+    head = tenancy.stores.head(slug)
+    assert head is not None and head > 5
+    runner = ProjectionRunner(Tenancy(tenancy.settings), poll_interval=0.05).start()
+    try:
+        deadline = time.monotonic() + 60
+        while tenancy.stores.signed_size(slug) < head:
+            assert time.monotonic() < deadline, "the long stretch was never signed"
+            time.sleep(0.05)
+        store = ReadModels(tenancy).store(slug)
+        build = active_build(store, AuditTrail)
+        assert build is not None and store.position(build) >= head
+    finally:
+        runner.stop()
