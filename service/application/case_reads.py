@@ -62,16 +62,32 @@ class TenantReads(StoredApplication):
         return self._list(Employer.Registered, after, limit, Employer, lambda e: by.sees(str(e.id)))
 
     def case(self, case_id: str | UUID, by: Actor, as_of: datetime | None = None) -> Case:
-        """The case as known now, or as recorded up to ``as_of``."""
+        """The case as known now, or as recorded up to ``as_of`` (folded again from the
+        store up to the version it had then)."""
+        case = self.known_case(case_id, by, as_of)
+        if as_of is None:
+            return case
+        return self._get(case.id, Case, version=self._version_at(case, as_of))
+
+    def known_case(self, case_id: str | UUID, by: Actor, as_of: datetime | None = None) -> Case:
+        """The case as known now, once the key may see it and, with ``as_of``, something of
+        it was recorded by then: for a read that needs only what never changes (its id, its
+        employer) and not the case as it was."""
         case = self._get(case_id, Case)
         if not by.sees(case.employer_id):
             raise NotFound
-        if as_of is None:
-            return case
+        if as_of is not None:
+            self._version_at(case, as_of)
+        return case
+
+    @staticmethod
+    def _version_at(case: Case, as_of: datetime) -> int:
+        """The case's version at ``as_of`` (its facts, one an event, say when each was
+        recorded); NotFound when nothing was yet."""
         known = [f.version for f in case.facts if f.recorded_at <= as_of]
         if not known:
             raise NotFound
-        return self._get(case.id, Case, version=max(known))
+        return max(known)
 
     def document(self, case_id: str | UUID, document_id: str, by: Actor) -> StoredDocument:
         """A document of the case the key may see; its bytes as stored."""
