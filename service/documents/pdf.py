@@ -179,7 +179,8 @@ def _plain_font(path: Path) -> tuple[bytes, frozenset[str]]:
 
 def warm_up() -> None:
     """Load every face and build its plain copy now, for a worker about to serve: else the
-    first PDF each process writes pays for them (about a quarter of a second)."""
+    first PDF each process writes pays for those it uses (half a second of CPU for a
+    dossier; a fifth of a second a face)."""
     if UNICODE:
         for family, style in FACES:
             _plain_font(_loaded(family, style).ttffile)
