@@ -11,6 +11,7 @@ times when the client did not ask for a specific version.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 from collections.abc import Callable
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, OperationalError
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import Environment
 
 from domain.access import Actor
@@ -37,9 +39,17 @@ from service.application.errors import (
     Replay,
 )
 from service.operations.metrics import EVENTS_APPENDED
-from service.persistence.personal_data import Erasure
-from service.persistence.recorders import IdempotentResponse, StoredDocument
+from service.persistence.personal_data import _CREATE as CREATE_KEYS  # the key table
+from service.persistence.personal_data import CaseKeys, Erasure
+from service.persistence.recorders import (
+    IdempotentResponse,
+    StoredDocument,
+    note_tables_made,
+    tables_made,
+)
 from service.persistence.stores import store_unavailable
+from service.proof import merkle_store
+from service.proof.merkle_store import MerkleStore
 
 Respond = Callable[[Any, list[Any]], tuple[int, dict[str, Any], dict[str, str]]]
 """Builds the HTTP answer from the aggregate and its new events, before they are saved."""
@@ -79,12 +89,32 @@ class TenantApplication(TenantReads, CaseRecords):
         """The tenant's read models (set on first use), let go with the Application."""
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
-        """A tenant opened again in this process skips creating its tables (round trips
-        on PostgreSQL): they were made, or found, when it was first opened."""
+        """The recorder never makes its tables itself: :meth:`construct_recorder` decides."""
         environment = super().construct_env(name, env)
-        if self._tables_exist:
-            environment["CREATE_TABLE"] = "n"
+        environment["CREATE_TABLE"] = "n"
         return environment
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        """The recorder, on a store whose tables are all made: events, idempotency keys,
+        documents, checkpoints, signing key, case keys and the Merkle log.
+
+        Making them costs a write transaction (a dozen round trips on PostgreSQL), so it
+        is done only when the store's noted fingerprint of their definitions differs
+        from this release's: a new store, or one made by an earlier release (every
+        statement is ``IF NOT EXISTS``, so an older store gains what it lacks). A tenant
+        opened before in this process skips even the one query that reads the note.
+        """
+        recorder = super().construct_recorder()
+        if not self._tables_exist:
+            fingerprint = table_fingerprint(recorder)
+            if tables_made(recorder) != fingerprint:
+                recorder.create_table()  # type: ignore[attr-defined]
+                CaseKeys(recorder).ready()
+                MerkleStore(recorder)
+                note_tables_made(recorder, fingerprint)
+        CaseKeys(recorder).found()
+        merkle_store.found(recorder)
+        return recorder
 
     # --- commands ------------------------------------------------------------------
 
@@ -217,3 +247,16 @@ class TenantApplication(TenantReads, CaseRecords):
         if answered.fingerprint != request.fingerprint:
             raise IdempotencyMismatch(request.key)
         raise Replay(answered, self.recorder.position_of(*answered.recorded))  # type: ignore[attr-defined]
+
+
+def table_fingerprint(recorder: Any) -> str:
+    """A digest of every statement that makes the tenant's tables, as this release has
+    them: any change to a definition (a new table, a new column) changes it."""
+    if isinstance(recorder, PostgresApplicationRecorder):
+        made = [statement.as_string() for statement in recorder.sql_create_statements]
+        kind = "postgres"
+    else:
+        made = list(recorder.create_table_statements)
+        kind = "sqlite"
+    made += [CREATE_KEYS[kind], *merkle_store.CREATE_TABLES[kind]]
+    return hashlib.sha256("\n".join(made).encode()).hexdigest()

@@ -139,6 +139,10 @@ class CaseKeys:
             with self._cursor():
                 pass
 
+    def found(self) -> None:
+        """The key table is known to exist (made with the store's other tables): no check."""
+        _ready.add(self.recorder)
+
     def cases(self) -> set[str]:
         """Every case that has a key, read at once (the retention run asks per erased case)."""
         with self._cursor() as cursor:

@@ -14,12 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import (
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
+from service.persistence.availability import store_unavailable
 from service.persistence.personal_data import KEYS, SECURE_DELETE, Erasure
 
 IDEMPOTENCY_TABLE = "idempotency_keys"
@@ -382,3 +388,44 @@ class SQLiteTenantRecorder(SQLiteApplicationRecorder):
             row = c.fetchone()
         assert row is not None
         return int(row[0])
+
+
+TABLES_MADE = "tables_made"
+"""One row in each tenant's store: the fingerprint of the table definitions its tables
+were last made by (see :meth:`TenantApplication.construct_recorder`)."""
+
+_TABLES_MADE = {
+    "create": "CREATE TABLE IF NOT EXISTS {table} (id integer PRIMARY KEY, "
+    "fingerprint text NOT NULL)",
+    "note": "INSERT INTO {table} (id, fingerprint) VALUES (1, ?) "
+    "ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint",
+    "read": "SELECT fingerprint FROM {table} WHERE id = 1",
+}
+
+
+def _tables_made_sql(recorder: Any, name: str) -> str:
+    if isinstance(recorder, PostgresApplicationRecorder):
+        table = Identifier(recorder.datastore.schema, TABLES_MADE).as_string()
+        return _TABLES_MADE[name].format(table=table).replace("?", "%s")
+    return _TABLES_MADE[name].format(table=TABLES_MADE)
+
+
+def tables_made(recorder: Any) -> str | None:
+    """The fingerprint the store's tables were made by; None when never noted (a new store,
+    or one made by an earlier release). One query; an unreachable store raises."""
+    try:
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(_tables_made_sql(recorder, "read"))
+            row = cursor.fetchone()
+    except (ProgrammingError, OperationalError) as error:  # no such table yet
+        if store_unavailable(error):
+            raise
+        return None
+    return None if row is None else str(row["fingerprint"])
+
+
+def note_tables_made(recorder: Any, fingerprint: str) -> None:
+    """Note that the store's tables now match ``fingerprint`` (after making them)."""
+    with recorder.datastore.transaction(commit=True) as cursor:
+        cursor.execute(_tables_made_sql(recorder, "create"))
+        cursor.execute(_tables_made_sql(recorder, "note"), (fingerprint,))

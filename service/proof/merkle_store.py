@@ -30,7 +30,7 @@ HEAD_COLUMNS = (
     "tenant, tree_size, root_hash, created_at, key_id, public_key, signature, timestamp_token"
 )
 
-_CREATE = {
+CREATE_TABLES = {
     "sqlite": [
         f"CREATE TABLE IF NOT EXISTS {NODES} (level INTEGER NOT NULL, idx INTEGER NOT NULL, "
         "hash BLOB NOT NULL, PRIMARY KEY (level, idx))",
@@ -49,6 +49,11 @@ _CREATE = {
 
 _ready: weakref.WeakSet[Any] = weakref.WeakSet()
 """The recorders whose store has the tables already (checked once per process)."""
+
+
+def found(recorder: Any) -> None:
+    """The recorder's store is known to have the tables (made with its other tables)."""
+    _ready.add(recorder)
 
 
 class MerkleStore:
@@ -92,7 +97,7 @@ class MerkleStore:
             if self.postgres:
                 lock = "SELECT pg_advisory_xact_lock(hashtext(%s))"
                 cursor.execute(lock, (self.tables["nodes"],))
-            for statement in _CREATE["postgres" if self.postgres else "sqlite"]:
+            for statement in CREATE_TABLES["postgres" if self.postgres else "sqlite"]:
                 cursor.execute(statement.format(**self.tables))
 
     # --- the tree ------------------------------------------------------------------
