@@ -8,11 +8,12 @@ stored, its employer's regime, and a transaction per case.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from uuid import UUID
 
+from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from domain.access import Actor, Role
@@ -213,21 +214,24 @@ def run(
     Safe to rerun and to stop at any point: an erased case is recorded as such and
     skipped next time, so a run killed halfway is finished by the next, never doubled
     (a twin run racing for the same case gets the domain's refusal). An erasure
-    recorded by an earlier build, which destroyed the key after its event, is finished
-    when a crash left its key (:func:`shred`).
+    recorded by an earlier build, which destroyed the key after its event and never
+    deleted the documents' bytes, is finished (:func:`shred`) when a crash left its key
+    or its documents' bytes are still stored (:func:`documents_left`).
     """
     report = RunReport(app.slug, dry_run)
     policy = policy_of(app, now)
     case_ids = [case_id for case_id, _ in app.case_ids()]
     erased_before = erased_case_ids(app)
     keyed = app.case_keys.cases() if erased_before and not dry_run else set()
+    bytes_left = documents_left(app, erased_before) if erased_before and not dry_run else set()
     for case_id in case_ids:
         report.looked_at += 1
         if case_id in erased_before:  # known from the feed alone: no need to load it
             report.already_erased += 1
-            if case_id in keyed:
+            if case_id in keyed or case_id in bytes_left:
                 shred(app, case_id)  # an erasure an earlier build left half done
-                tell(f"destroyed the key of {case_id}, erased before")
+                done = "destroyed the key" if case_id in keyed else "deleted the documents' bytes"
+                tell(f"{done} of {case_id}, erased before")
             progress(report.looked_at, len(case_ids))
             continue
         case = app.case(case_id, RETENTION_RUN)
@@ -257,14 +261,37 @@ def run(
     return report
 
 
-def erased_case_ids(app: TenantApplication, page: int = 1000) -> set[str]:
+def erased_case_ids(app: TenantApplication) -> set[str]:
     """The cases with an erasure event, read from the tenant's feed by its topic."""
-    topics = [get_topic(Case.Wissing)]
-    found: set[str] = set()
+    return {str(n.originator_id) for n in _feed(app, get_topic(Case.Wissing))}
+
+
+def documents_left(app: TenantApplication, erased: set[str]) -> set[str]:
+    """The erased cases whose documents' bytes are still stored though no case left unerased
+    names them: an earlier build destroyed the key but kept the bytes. One query on the
+    stored documents; only when any is stored, the feed's document events."""
+    stored = {str(row[0]) for row in app.recorder.checkpoint_rows("stored_documents")}  # type: ignore[attr-defined]
+    if not stored:
+        return set()
+    named: dict[str, set[str]] = {}
+    for notification in _feed(app, get_topic(Case.Document)):
+        # The SHA-256 is no personal value: read from the state, without the case's key.
+        sha256 = app.mapper.transcoder.decode(notification.state)["data"].get("document_id")
+        if sha256 in stored:
+            named.setdefault(sha256, set()).add(str(notification.originator_id))
+    return {
+        case_id
+        for cases in named.values()
+        if cases <= erased  # bytes a case not erased names are kept for it
+        for case_id in cases
+    }
+
+
+def _feed(app: TenantApplication, topic: str, page: int = 1000) -> Iterator[Notification]:
+    """The tenant's events of one topic, in the order recorded, a page at a time."""
     after = 0
     while batch := app.recorder.select_notifications(
-        after, page, topics=topics, inclusive_of_start=False
+        after, page, topics=[topic], inclusive_of_start=False
     ):
-        found.update(str(n.originator_id) for n in batch)
+        yield from batch
         after = batch[-1].id
-    return found

@@ -46,6 +46,7 @@ STATEMENTS = {
     "insert_document": "INSERT INTO {documents} (sha256, media_type, size, content) "
     "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET size = excluded.size WHERE false",
     "select_document": "SELECT media_type, content FROM {documents} WHERE sha256 = ?",
+    "stored_documents": "SELECT sha256 FROM {documents}",
     "insert_checkpoint": "INSERT INTO {checkpoints} (position, head_hash, created_at, "
     "signature, public_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING",
     "all_checkpoints": "SELECT position, head_hash, created_at, signature, public_key "

@@ -4,9 +4,11 @@ finished by the next without erasing anything twice."""
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import subprocess
 import sys
+import uuid
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -18,6 +20,7 @@ from service.application.tenancy import Tenancy
 from service.application.tenant_application import TenantApplication
 from service.config import Settings
 from service.persistence.personal_data import CaseKeys
+from service.persistence.recorders import StoredDocument
 from tests.api.test_retention_api import holding, store_contents
 from tests.conftest import unique_slug
 from tests.served import cli_env
@@ -68,8 +71,24 @@ def open_case(app: TenantApplication, employer_id: str, first: date = FIRST) -> 
     return str(opened.aggregate.id)
 
 
-def ended_case(app: TenantApplication, employer_id: str, on: date = date(2019, 3, 4)) -> str:
+def ended_case(
+    app: TenantApplication, employer_id: str, on: date = date(2019, 3, 4), *documents: bytes
+) -> str:
     case_id = open_case(app, employer_id, min(FIRST, on))
+    for content in documents:
+        sha256 = hashlib.sha256(content).hexdigest()
+        app.record(
+            case_id,
+            "document",
+            ADMIN,
+            on=on,
+            title="Verslag",
+            document_id=sha256,
+            sha256=sha256,
+            size=len(content),
+            media_type="application/pdf",
+            document=StoredDocument(sha256, "application/pdf", content),
+        )
     app.record(case_id, "herstelmelding", ADMIN, on=on, percentage=100)
     app.record(case_id, "afsluiting", ADMIN, on=on, reason="herstel")
     return case_id
@@ -189,3 +208,39 @@ def test_an_erasure_interrupted_before_its_key_went_is_finished_by_the_run(
     assert f"{slug}: destroyed the key of {case_id}, erased before" in run.stdout
     assert stored_key(app, case_id) is None
     assert erasures(app) == Counter([case_id])
+
+
+def test_a_case_an_earlier_build_erased_whole_loses_its_documents_bytes_to_the_run(
+    tenancy: Tenancy, settings: Settings
+) -> None:
+    """The earlier build recorded the wissing, destroyed the key after it and never deleted
+    the documents' bytes: the run deletes them (found by the stored documents, not the key),
+    keeps those another case not erased names, and a second run has nothing left to do."""
+    slug, app, employer_id = seeded(tenancy)
+    own = b"%PDF-1.4\nFictief verslag van een gewiste zaak " + uuid.uuid4().bytes.hex().encode()
+    shared = b"%PDF-1.4\nFictief gedeeld verslag " + uuid.uuid4().bytes.hex().encode()
+    case_id = ended_case(app, employer_id, date(2019, 3, 4), own, shared)
+    other_id = ended_case(app, employer_id, date(2019, 3, 4), shared)
+    retention.hold(app, other_id, ADMIN, "Procedure kantonrechter")
+    # What the earlier build did: the wissing alone, then the key in a second step.
+    app.command(
+        lambda: app.case(case_id, ADMIN),
+        lambda case: erase(case, by=ADMIN, reason="termijn", judged=retention.judge(app, case)),
+        None,
+    )
+    app.case_keys.destroy(case_id)
+    own_sha, shared_sha = (hashlib.sha256(c).hexdigest() for c in (own, shared))
+    assert app.recorder.document(own_sha) is not None
+
+    told: list[str] = []
+    report = retention.run(app, dry_run=False, tell=told.append)
+    assert told == [f"deleted the documents' bytes of {case_id}, erased before"]
+    assert report.already_erased == 1 and report.erased == []
+    assert app.recorder.document(own_sha) is None
+    assert app.recorder.document(shared_sha) is not None  # the held case still names it
+    assert holding(store_contents(settings, slug, own), own) == []
+    assert erasures(app) == Counter([case_id])
+
+    told.clear()
+    retention.run(app, dry_run=False, tell=told.append)
+    assert told == []  # the shared bytes are the other case's: nothing left to finish
