@@ -7,13 +7,18 @@ afterwards, like the event it describes. Later corrections are entries of
 their own that name the event they correct; each keeps the corrected event's
 sentence as it reads after the correction, which the trail shows in place of
 the original (kept beside it) from the moment the correctie was recorded.
+
+The one exception is the wissing (AVG art. 17): a sentence may quote personal
+data (a document's title, the coach's name), so an erasure writes the case's
+sentences again from its events as they now read, personal values erased.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
@@ -25,7 +30,7 @@ from domain.obligations import recorded_late
 from domain.policy import Policy
 from domain.trail import summary_nl
 from projections.case_projection import fold_batch, regime_of
-from projections.projection import Projection
+from projections.projection import ERASURE_TOPIC, Projection
 from projections.store import Session
 
 COLUMNS = (
@@ -34,10 +39,19 @@ COLUMNS = (
 )
 
 
+class Entries(NamedTuple):
+    """A batch's rows: ``new`` entries are written once; ``rewritten`` ones (of a case
+    erased in the batch) replace the sentences written before."""
+
+    new: list[tuple[Any, ...]]
+    rewritten: list[tuple[Any, ...]]
+
+
 class AuditTrail(Projection):
     name = "audit_trail"
-    version = 2
-    """2: a correctie keeps the corrected event's date and sentence as they now read."""
+    version = 3
+    """2: a correctie keeps the corrected event's date and sentence as they now read.
+    3: a wissing writes the case's sentences again without the erased values."""
     tables = ("entries",)
     folds_each_event = True
 
@@ -52,22 +66,34 @@ class AuditTrail(Projection):
             "PRIMARY KEY (case_id, version))"
         )
 
-    def prepare(self, batch: Sequence[Notification]) -> list[tuple[Any, ...]]:
+    def prepare(self, batch: Sequence[Notification]) -> Entries:
         """An entry per case event, made as the batch's cases are folded on, one event at a
-        time, from where the last batch left them (:func:`fold_batch`)."""
+        time, from where the last batch left them (:func:`fold_batch`); every entry of a
+        case erased in the batch made again from its events, which now read erased."""
         application = self.store.application
         policies = application.policy_record()  # read once per batch, judged per event
         regimes: dict[str, Regime] = {}
-        rows = []
+        entries = Entries([], [])
 
-        def entry(case: Case, event: Any) -> None:
+        def entry(case: Case, event: Any, rows: list[tuple[Any, ...]] = entries.new) -> None:
             policy = policies.at(event.timestamp) if policies else Policy()
             if case.employer_id not in regimes:
                 regimes[case.employer_id] = regime_of(application, case.employer_id)
             rows.append(self._entry(case, event, policy, regimes[case.employer_id]))
 
         fold_batch(self.store, batch, each=entry)
-        return rows
+        erased = {str(n.originator_id) for n in batch if n.topic.endswith(ERASURE_TOPIC)}
+        if erased:
+            entries.new[:] = [row for row in entries.new if row[0] not in erased]
+            for case_id in sorted(erased):
+                # The key went with the wissing: forget this process's copy of it, so the
+                # events are read as they now are (their personal values erased).
+                application.case_keys.shredded(case_id, log=False)
+                case = None
+                for event in application.events.get(UUID(case_id)):
+                    case = event.mutate(case)
+                    entry(case, event, entries.rewritten)
+        return entries
 
     @staticmethod
     def _entry(case: Case, event: Any, policy: Policy, regime: Regime) -> tuple[Any, ...]:
@@ -91,12 +117,18 @@ class AuditTrail(Projection):
             summary_nl(corrected, case.facts, today, policy, regime) if corrected else None,
         )
 
-    def write(self, session: Session, prepared: list[tuple[Any, ...]]) -> None:
-        if prepared:
+    def write(self, session: Session, prepared: Entries) -> None:
+        insert = (
+            f"INSERT INTO {self.table('entries')} ({COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+        )
+        if prepared.new:
+            session.executemany(insert + "DO NOTHING", prepared.new)
+        if prepared.rewritten:
             session.executemany(
-                f"INSERT INTO {self.table('entries')} ({COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                prepared,
+                insert + "(case_id, version) DO UPDATE SET summary_nl = excluded.summary_nl, "
+                "corrected_summary_nl = excluded.corrected_summary_nl",
+                prepared.rewritten,
             )
 
     def entries(

@@ -289,6 +289,16 @@ def test_after_erasure_no_byte_of_the_employee_is_left_in_the_store(
     # Sent with Idempotency-Key, the opening's answer (name and all) is kept for retries.
     opened = admin.post("/v1/cases", body, headers={"Idempotency-Key": "opening-4711"})
     case_id = opened.json()["case_id"]
+    # The audit trail's sentence quotes a document's title, which may name the employee.
+    title = "Verslag gesprek Zeldzame Naam Fictief"
+    uploaded = admin.post(
+        f"/v1/cases/{case_id}/document",
+        data={"title": title, "occurred_on": RECOVERED},
+        files={"file": ("verslag.pdf", b"%PDF-1.4\n fictief\n", "application/pdf")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    trail = admin.get(f"/v1/cases/{case_id}/audit-trail?min_position={uploaded.json()['position']}")
+    assert title in trail.text  # before the erasure the trail quotes it
     for path, fields in (
         ("herstelmelding", {"percentage": 100}),
         ("afsluiting", {"reason": "herstel"}),
@@ -307,7 +317,9 @@ def test_after_erasure_no_byte_of_the_employee_is_left_in_the_store(
     if settings.database_url:
         assert b"case_keys" in stored["pg_dump"]
     assert any(b"Bewaartermijn verstreken" in content for content in stored.values())
-    assert holding(stored, name, number) == []
+    assert holding(stored, name, number, title) == []
+    trail = admin.get(f"/v1/cases/{case_id}/audit-trail").json()["entries"]
+    assert ERASED in next(e["summary_nl"] for e in trail if e["type"] == "document")
 
 
 def store_contents(settings: Settings, slug: str, *gone: str | bytes) -> dict[str, bytes]:
