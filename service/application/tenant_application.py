@@ -19,7 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError, OperationalError
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InfrastructureFactory,
+    IntegrityError,
+    OperationalError,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import Environment
 
@@ -94,6 +99,11 @@ class TenantApplication(TenantReads, CaseRecords):
         environment["CREATE_TABLE"] = "n"
         return environment
 
+    def construct_factory(self, env: Environment) -> InfrastructureFactory[Any]:
+        """Not even the store (its PostgreSQL schema) is made here: a store whose tables
+        were made has it (:meth:`construct_recorder`)."""
+        return self.stores.factory(self.store, env, make=False)
+
     def construct_recorder(self) -> ApplicationRecorder:
         """The recorder, on a store whose tables are all made: events, idempotency keys,
         documents, checkpoints, signing key, case keys and the Merkle log.
@@ -108,6 +118,7 @@ class TenantApplication(TenantReads, CaseRecords):
         if not self._tables_exist:
             fingerprint = table_fingerprint(recorder)
             if tables_made(recorder) != fingerprint:
+                self.stores.make(self.store)
                 recorder.create_table()  # type: ignore[attr-defined]
                 CaseKeys(recorder).ready()
                 MerkleStore(recorder)

@@ -103,7 +103,14 @@ def schema_name(slug: str) -> str:
 class Stores(Protocol):
     """Makes the eventsourcing infrastructure factory for one tenant's store."""
 
-    def factory(self, store: str, env: Any) -> InfrastructureFactory[Any]: ...
+    def factory(self, store: str, env: Any, *, make: bool = True) -> InfrastructureFactory[Any]:
+        """The factory on the store; with ``make`` the store (its schema) is made when
+        missing, else the caller makes it (:meth:`make`) once it finds it missing."""
+        ...
+
+    def make(self, store: str) -> None:
+        """Make the store itself (not its tables) when missing."""
+        ...
 
     def drop(self, store: str) -> None: ...
 
@@ -283,20 +290,28 @@ class PostgresStores:
         self._datastores: dict[str, SchemaDatastore] = {}
         self._lock = threading.Lock()
 
-    def datastore(self, store: str) -> SchemaDatastore:
-        schema = self.control_schema if store == CONTROL else schema_name(store)
+    def _schema(self, store: str) -> str:
+        return self.control_schema if store == CONTROL else schema_name(store)
+
+    def datastore(self, store: str, *, make: bool = True) -> SchemaDatastore:
+        schema = self._schema(store)
         with self._lock:
             if schema not in self._datastores:
-                retry_setup(lambda: self._create_schema(schema))
+                if make:
+                    self.make(store)
                 self._datastores[schema] = SchemaDatastore(self.shared, schema)
             return self._datastores[schema]
+
+    def make(self, store: str) -> None:
+        schema = self._schema(store)
+        retry_setup(lambda: self._create_schema(schema))
 
     def _create_schema(self, schema: str) -> None:
         with self.shared.transaction(commit=True) as curs:
             curs.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
 
-    def factory(self, store: str, env: Any) -> InfrastructureFactory[Any]:
-        return TenantPostgresFactory(env, self.datastore(store))
+    def factory(self, store: str, env: Any, *, make: bool = True) -> InfrastructureFactory[Any]:
+        return TenantPostgresFactory(env, self.datastore(store, make=make))
 
     def change_marker(self, store: str) -> Hashable:
         return self.head(store)
@@ -363,13 +378,17 @@ class EmbeddedStores:
             return self.root / "control.sqlite"
         return self.root / "tenants" / f"{store}.sqlite"
 
-    def factory(self, store: str, env: Any) -> InfrastructureFactory[Any]:
+    def factory(self, store: str, env: Any, *, make: bool = True) -> InfrastructureFactory[Any]:
+        """(The file is made by its first connection, ``make`` or not.)"""
         env[TenantSQLiteFactory.SQLITE_DBNAME] = str(self.path(store))
         env[TenantSQLiteFactory.SQLITE_LOCK_TIMEOUT] = str(max(1, math.ceil(self.timeout)))
         factory = TenantSQLiteFactory(env)
         # the wait for the one writer's connection, before SQLite's own lock wait
         factory.datastore.pool.pool_timeout = self.timeout
         return factory
+
+    def make(self, store: str) -> None:
+        pass
 
     def change_marker(self, store: str) -> Hashable:
         """The time and size of the write-ahead log (stores run in WAL mode): every commit
