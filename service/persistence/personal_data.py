@@ -79,9 +79,10 @@ class Erasure:
     keep: str = ""
 
     @property
-    def answers(self) -> tuple[str, str]:
-        """The stored answers to forget: those recording on the case, but ``keep``."""
-        return f'%"recorded": ["{self.case_id}",%', self.keep
+    def answers(self) -> tuple[str, str, str]:
+        """The stored answers to forget: those recording on the case, but ``keep``; an
+        answer saved before they named their case (no ``case_id``) by its text."""
+        return self.keep, str(self.case_id), f'%"recorded": ["{self.case_id}",%'
 
     def unnamed(self, sha256: str, case_id: Any) -> tuple[Any, ...]:
         """A document's bytes go unless another case, not erased, names it; ``case_id`` is

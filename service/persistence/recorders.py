@@ -37,10 +37,13 @@ NOTIFY_CHANNEL = "spoorlog_events"
 
 
 STATEMENTS = {
-    "insert_idempotency": "INSERT INTO {idempotency_keys} (key, fingerprint, response) "
-    "VALUES (?, ?, ?)",
+    "insert_idempotency": "INSERT INTO {idempotency_keys} (key, fingerprint, response, case_id) "
+    "VALUES (?, ?, ?, ?)",
     "select_idempotency": "SELECT fingerprint, response FROM {idempotency_keys} WHERE key = ?",
-    "forget_answers": "DELETE FROM {idempotency_keys} WHERE response LIKE ? AND key <> ?",
+    # By the case the answer recorded on; an answer saved before that column (NULL) by
+    # its text, as it was matched then.
+    "forget_answers": "DELETE FROM {idempotency_keys} WHERE key <> ? AND (case_id = ? "
+    "OR (case_id IS NULL AND response LIKE ?))",
     # Kept bytes are not rewritten, but their row is locked (PostgreSQL) until the event
     # naming them commits, so an erasure waits for it before it judges them unnamed.
     "insert_document": "INSERT INTO {documents} (sha256, media_type, size, content) "
@@ -65,6 +68,15 @@ STATEMENTS = {
     "AND e.originator_id NOT IN (SELECT originator_id FROM {{events}} WHERE topic = ?))",
 }
 """The statements both recorders share, rendered once per store with its table names."""
+
+ANSWERS_INDEX = "idempotency_keys_case_id"
+ANSWERS_BY_CASE = (
+    "ALTER TABLE {table} ADD COLUMN case_id text",
+    "CREATE INDEX IF NOT EXISTS {index} ON {table} (case_id)",
+)
+"""The idempotency table's ``case_id``, the aggregate each answer recorded on: added to
+the table as made, so a store of the previous release gains it (its answers keep NULL);
+indexed, so an erasure finds the case's answers without reading every one."""
 
 TABLES = (IDEMPOTENCY_TABLE, DOCUMENTS_TABLE, CHECKPOINTS_TABLE, SIGNING_KEY_TABLE, KEYS)
 
@@ -95,6 +107,11 @@ class IdempotentResponse:
     headers: dict[str, str]
     recorded: tuple[str, int]
     """The aggregate id and version of the last event the command recorded."""
+
+    def row(self) -> tuple[str, str, str, str]:
+        """The stored row: key, fingerprint, answer, and the aggregate it recorded on (for
+        a case command the case, whose erasure forgets it)."""
+        return self.key, self.fingerprint, self.to_json(), self.recorded[0]
 
     def to_json(self) -> str:
         return json.dumps(
@@ -165,6 +182,12 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
                 "response text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
             ).format(table)
         )
+        self.sql_create_statements += [
+            SQL(statement.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS")).format(
+                table=table, index=Identifier(ANSWERS_INDEX)
+            )
+            for statement in ANSWERS_BY_CASE
+        ]
         documents = SQL("{}.{}").format(
             Identifier(self.datastore.schema), Identifier(DOCUMENTS_TABLE)
         )
@@ -210,10 +233,7 @@ class PostgresTenantRecorder(PostgresApplicationRecorder):
     ) -> None:
         super()._insert_events(curs, stored_events, **kwargs)
         if idempotency is not None:
-            curs.execute(
-                self._sql["insert_idempotency"],
-                (idempotency.key, idempotency.fingerprint, idempotency.to_json()),
-            )
+            curs.execute(self._sql["insert_idempotency"], idempotency.row())
         if document is not None:
             curs.execute(
                 self._sql["insert_document"],
@@ -321,7 +341,20 @@ class SQLiteTenantRecorder(SQLiteApplicationRecorder):
             "public_key TEXT NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {SIGNING_KEY_TABLE} (id INTEGER PRIMARY KEY, "
             "private_key BLOB NOT NULL)",
+            *(sql.format(table=IDEMPOTENCY_TABLE, index=ANSWERS_INDEX) for sql in ANSWERS_BY_CASE),
         ]
+
+    def _create_table(self, c: Any) -> None:
+        """As the library's, but the answers' ``case_id`` column is added only to a table
+        that lacks it (one made by the previous release): SQLite has no ``ADD COLUMN IF
+        NOT EXISTS``."""
+        add_column = ANSWERS_BY_CASE[0].format(table=IDEMPOTENCY_TABLE)
+        for statement in self.create_table_statements:
+            if statement == add_column:
+                c.execute(f"PRAGMA table_info({IDEMPOTENCY_TABLE})")
+                if any(row[1] == "case_id" for row in c.fetchall()):
+                    continue
+            c.execute(statement)
 
     _sql = render({t: t for t in TABLES}, "?")
 
@@ -344,10 +377,7 @@ class SQLiteTenantRecorder(SQLiteApplicationRecorder):
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
         if idempotency is not None:
-            c.execute(
-                self._sql["insert_idempotency"],
-                (idempotency.key, idempotency.fingerprint, idempotency.to_json()),
-            )
+            c.execute(self._sql["insert_idempotency"], idempotency.row())
         if document is not None:
             c.execute(
                 self._sql["insert_document"],
