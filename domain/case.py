@@ -85,7 +85,6 @@ class Case(Aggregate):
         def apply(self, case: Case) -> None:
             case.facts = []
             case.facts_by_id = {}
-            case._owned = set()
             case.head_hash = GENESIS_HASH
             case._remember(self)
 
@@ -130,31 +129,28 @@ class Case(Aggregate):
 
         The repository hands out a copy of a cached case for every command. The
         copy has a fact list and index of its own and shares the facts with the
-        case it came from; whichever of the two changes a shared fact (a
-        correctie, a wissing) changes a copy of it (:meth:`_own`), so neither
+        case it came from; a fact is never changed in place: a correctie or a
+        wissing puts a changed copy in its place (:meth:`_own`), so neither case
         sees the other's change. Copying every fact made each command cost as
-        much as the case is long.
+        much as the case is long. The copy writes nothing to the case it copies:
+        another thread may be bringing that (cached) case forward meanwhile.
         """
         copied = object.__new__(type(self))
         copied.__dict__.update(self.__dict__)
         copied._pending_events = list(self._pending_events)
         copied.facts = list(self.facts)
         copied.facts_by_id = dict(self.facts_by_id)
-        copied._owned = set()
-        self._owned = set()  # its facts are shared now
         return copied
 
     def _own(self, event_id: str) -> Fact:
-        """The fact of ``event_id``, this case's alone to change: copied first when it
-        may be shared with a copy of the case (looked for from the end: corrections
-        mostly concern recent facts)."""
+        """A copy of the fact of ``event_id``, put in its place for this case alone to
+        change: the fact itself may be shared with a copy of the case (looked for from
+        the end: corrections mostly concern recent facts; they are rare, so always copying
+        costs little and needs no record of what is shared)."""
         fact = self.facts_by_id[event_id]
-        if event_id in self._owned:
-            return fact
         mine = fact.copy()
         at = next(i for i in range(len(self.facts) - 1, -1, -1) if self.facts[i] is fact)
         self.facts[at] = self.facts_by_id[event_id] = mine
-        self._owned.add(event_id)
         return mine
 
     def _remember(self, event: Case.Event) -> None:
@@ -170,13 +166,11 @@ class Case(Aggregate):
         )
         self.facts.append(fact)
         self.facts_by_id[fact.event_id] = fact
-        self._owned.add(fact.event_id)
         self.head_hash = event.hash
         if event.type_name == WISSING.name:
-            # every fact changes: those shared with a copy of the case are copied first
-            self.facts[:] = [f if f.event_id in self._owned else f.copy() for f in self.facts]
+            # every fact changes: each is copied first (it may be shared with a copy)
+            self.facts[:] = [f.copy() for f in self.facts]
             self.facts_by_id.update((f.event_id, f) for f in self.facts)
-            self._owned = set(self.facts_by_id)
             erase_personal_values(self.facts)
 
     # --- what the case knows -----------------------------------------------------

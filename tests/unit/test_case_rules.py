@@ -201,6 +201,7 @@ def test_a_correctie_keeps_the_original_and_the_view_shows_the_corrected_value()
         reason="verkeerde datum",
         replacement={"occurred_on": ago(45), "goal": "aangepast werk"},
     )
+    plan = case.facts[1]  # a corrected fact is a new copy in its place (never changed in place)
     assert plan.occurred_on == ago(45) and plan.data["goal"] == "aangepast werk"
     assert plan.corrected_by == [case.facts[-1].event_id]
     assert [f.type for f in case.facts] == ["ziekmelding", "plan_van_aanpak", "correctie"]

@@ -180,7 +180,7 @@ def test_a_correctie_of_the_employee_commits_the_replacement_and_the_view_shows_
     assert "Fictieff" not in json.dumps(event.data) and "gespeld" not in json.dumps(event.data)
     assert sorted(event.personal or {}) == ["reason", "replacement.employee.name"]
     assert case.employee == {"name": "Jan Fictieff"}
-    change = opening.corrections[0].changes["employee"]
+    change = case.opening.corrections[0].changes["employee"]
     assert change["to"] == {"name": "Jan Fictieff"} and change["from"]["name"] == "Jan Fictief"
     assert recomputed_hash(str(case.id), 2, line_of(case, 1)) == event.hash
 
