@@ -358,8 +358,9 @@ def rebuild_together(
     applied = catch_up_together(
         store, [kind(store, build) for kind, build in zip(kinds, targets, strict=True)], **options
     )
-    for kind, build in zip(kinds, targets, strict=True):
-        swap_in(store, kind, build)
+    if not options.get("stop", lambda: False)():  # stopped early, the builds are not complete
+        for kind, build in zip(kinds, targets, strict=True):
+            swap_in(store, kind, build)
     return applied
 
 
@@ -367,5 +368,6 @@ def rebuild(store: ReadModelStore, kind: type[Projection], **options: Any) -> in
     """Fill a fresh build from the first event; the old build answers until it is swapped in."""
     build = target_build(store, kind, fresh=True)
     applied = catch_up(store, kind(store, build), **options)
-    swap_in(store, kind, build)
+    if not options.get("stop", lambda: False)():  # stopped early, the build is not complete
+        swap_in(store, kind, build)
     return applied

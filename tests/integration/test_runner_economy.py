@@ -13,7 +13,14 @@ from typing import Any
 
 from domain.access import Actor
 from projections.audit_trail import COLUMNS, AuditTrail
-from projections.projection import active_build, catch_up, run, target_build
+from projections.projection import (
+    active_build,
+    catch_up,
+    rebuild,
+    rebuild_together,
+    run,
+    target_build,
+)
 from service.application.tenancy import Tenancy
 from service.operations import projection_runner
 from service.operations.projection_runner import ProjectionRunner, ReadModels
@@ -124,3 +131,19 @@ def test_a_long_unsigned_stretch_is_signed_by_the_signer_not_the_worker(
         assert build is not None and store.position(build) >= head
     finally:
         runner.stop()
+
+
+def test_a_rebuild_stopped_early_leaves_the_build_queries_read(tenancy: Tenancy) -> None:
+    """A rebuild told to stop (a runner shutting down) keeps its unfinished build out of
+    sight: queries go on reading the complete one."""
+    slug, _ = seed(tenancy, notes=3)
+    store = ReadModels(tenancy).store(slug)
+    run(store, AuditTrail)
+    live = active_build(store, AuditTrail)
+    assert live is not None
+    rebuild(store, AuditTrail, stop=lambda: True)
+    rebuild_together(store, [AuditTrail], stop=lambda: True)
+    assert active_build(store, AuditTrail) == live
+    rebuild(store, AuditTrail)
+    rebuilt = active_build(store, AuditTrail)
+    assert rebuilt != live and trail_rows(store, rebuilt or "") == trail_rows(store, live)
