@@ -21,9 +21,11 @@ names; this module turns them into the store's dialect.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -257,14 +259,14 @@ class ReadModelStore:
         with self.transaction(commit=False) as session:
             return fn(session)
 
-    def shred(self) -> None:
+    def shred(self) -> bool:
         """Leave no copy of rows an erasure rewrote: on SQLite the write-ahead log keeps
-        the pages as they were until it is checkpointed, so checkpoint and truncate it.
+        the pages as they were until it is checkpointed, so checkpoint and truncate it
+        (:func:`truncate_log`; False when a reader kept it, until the next wissing).
         (PostgreSQL keeps dead rows until VACUUM; no query or dump shows them.)"""
         if self.is_postgres:
-            return
-        with self.datastore.get_connection(commit=True) as connection:
-            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return True
+        return truncate_log(self.datastore, self.application.slug, "read models")
 
     # --- the events ----------------------------------------------------------------
 
@@ -430,3 +432,48 @@ def employer_scope(
     if visible is not None:
         where.append(f"employer_id IN ({', '.join('?' * len(visible)) or 'NULL'})")
         params.extend(sorted(visible))
+
+
+LOG_PATIENCE = 3.0
+"""Seconds :func:`truncate_log` keeps trying while a reader holds the log back."""
+log = logging.getLogger("spoorlog.stores")
+
+
+def truncate_log(datastore: SQLiteDatastore, tenant: str, which: str) -> bool:
+    """Checkpoint a SQLite file's write-ahead log into it and truncate the log: True once
+    done, so no older copy of a page a delete zeroed (``secure_delete``) is left, in the
+    log or in the file's pages the checkpoint overwrites.
+
+    A reader holding an older snapshot keeps the log: SQLite then answers busy without
+    raising. So try again with a growing pause (each try waits briefly, not the store's
+    whole busy timeout) for at most :data:`LOG_PATIENCE` seconds; then log a warning
+    (the tenant and which file, no personal data) and answer False: the caller's next
+    truncation finishes it.
+    """
+    deadline, pause = time.monotonic() + LOG_PATIENCE, 0.05
+    with datastore.get_connection(commit=True) as connection:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA busy_timeout")
+        patient = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout = 100")
+        try:
+            while True:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy, _, _ = cursor.fetchone()
+                if not busy:
+                    return True
+                if time.monotonic() + pause > deadline:
+                    break
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(patient)}")
+    log.warning(
+        "SQLite's write-ahead log of the %s could not be truncated: a reader held it for "
+        "%.0f s, so what an erasure deleted may stay in the log and the file until the next "
+        "truncation",
+        which,
+        LOG_PATIENCE,
+        extra={"tenant": tenant},
+    )
+    return False

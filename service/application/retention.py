@@ -39,6 +39,10 @@ from service.persistence.personal_data import Erasure
 RETENTION_RUN = Actor("retention-run", Role.ADMIN)
 """Who the retention run records its erasures as."""
 RUN_REASON = "bewaartermijn verstreken (spoorlog retention run)"
+LOG_LEFT = (
+    "could not truncate the store's write-ahead log (a reader held it): what was erased "
+    "may stay in the log and the file's free pages until the next run truncates it"
+)
 LOG_EVERY = 100
 """The run shreds SQLite's log after this many erasures (and at its end), not after each:
 a checkpoint per erasure cost it a quarter of its speed."""
@@ -196,6 +200,8 @@ class RunReport:
     """The cases erased (dry: due) in this run."""
     already_erased: int = 0
     held: int = 0
+    log_truncated: bool = True
+    """False when a reader kept SQLite's write-ahead log from being truncated at the end."""
 
 
 Told = Callable[[str], None]
@@ -257,7 +263,9 @@ def run(
                         app.case_keys.shred_log()
         progress(report.looked_at, len(case_ids))
     if not dry_run:  # also after a run killed before it shredded the log
-        app.case_keys.shred_log()
+        report.log_truncated = app.case_keys.shred_log()
+        if not report.log_truncated:
+            tell(LOG_LEFT)
     return report
 
 

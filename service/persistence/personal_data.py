@@ -34,6 +34,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -43,6 +44,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.sql import Identifier
 
 from domain.hashchain import canonical_bytes
+from projections.store import truncate_log
 
 KEYS = "case_keys"
 NONCE_BYTES = 12
@@ -157,14 +159,17 @@ class CaseKeys:
         if log:
             self.shred_log()
 
-    def shred_log(self) -> None:
+    def shred_log(self) -> bool:
         """Leave no older copy of what was deleted: SQLite zeroed the freed rows
         (:data:`SECURE_DELETE`), and the write-ahead log is checkpointed into the file
-        and truncated, so no older page keeps a key or a document. (PostgreSQL keeps a
-        dead row until VACUUM: no dump or query shows it.)"""
-        if not self.postgres:
-            with self.recorder.datastore.get_connection(commit=True) as connection:
-                connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        and truncated, so no older page keeps a key or a document. False (and a warning
+        logged) when a reader held the log back: the next shredding finishes it
+        (:func:`truncate_log`). (PostgreSQL keeps a dead row until VACUUM: no dump or
+        query shows it.)"""
+        if self.postgres:
+            return True
+        tenant = Path(self.recorder.datastore.pool.db_name).stem  # tenants/<slug>.sqlite
+        return truncate_log(self.recorder.datastore, tenant, "events")
 
     def _read(self, case_id: str) -> bytes | None:
         """The key as read at most :data:`REMEMBERED_SECONDS` ago."""
