@@ -21,9 +21,9 @@ from service.application import retention
 from service.application.tenancy import Tenancy
 from service.application.tenant_application import TenantApplication
 from service.config import Settings
-from service.persistence.recorders import StoredDocument
 from service.persistence.stores import schema_name
 from tests.conftest import unique_slug
+from tests.seeding import record_document
 
 ADMIN = Actor("test-admin", Role.ADMIN)
 FIRST, ENDED = date(2019, 1, 7), date(2019, 3, 4)
@@ -32,18 +32,7 @@ SHA256 = hashlib.sha256(CONTENT).hexdigest()
 
 
 def add_document(app: TenantApplication, case_id: str, on: date) -> None:
-    app.record(
-        case_id,
-        "document",
-        ADMIN,
-        on=on,
-        title="Gedeeld verslag",
-        document_id=SHA256,
-        sha256=SHA256,
-        size=len(CONTENT),
-        media_type="application/pdf",
-        document=StoredDocument(SHA256, "application/pdf", CONTENT),
-    )
+    record_document(app, case_id, ADMIN, on, CONTENT, "Gedeeld verslag")
 
 
 def waiting(connection: psycopg.Connection[Any], count: int) -> None:

@@ -20,9 +20,9 @@ from service.application.tenancy import Tenancy
 from service.application.tenant_application import TenantApplication
 from service.config import Settings
 from service.persistence.personal_data import CaseKeys
-from service.persistence.recorders import StoredDocument
 from tests.api.test_retention_api import holding, store_contents
 from tests.conftest import unique_slug
+from tests.seeding import record_document
 from tests.served import cli_env
 
 ADMIN = Actor("test-admin", Role.ADMIN)
@@ -76,19 +76,7 @@ def ended_case(
 ) -> str:
     case_id = open_case(app, employer_id, min(FIRST, on))
     for content in documents:
-        sha256 = hashlib.sha256(content).hexdigest()
-        app.record(
-            case_id,
-            "document",
-            ADMIN,
-            on=on,
-            title="Verslag",
-            document_id=sha256,
-            sha256=sha256,
-            size=len(content),
-            media_type="application/pdf",
-            document=StoredDocument(sha256, "application/pdf", content),
-        )
+        record_document(app, case_id, ADMIN, on, content, "Verslag")
     app.record(case_id, "herstelmelding", ADMIN, on=on, percentage=100)
     app.record(case_id, "afsluiting", ADMIN, on=on, reason="herstel")
     return case_id
