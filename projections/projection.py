@@ -146,8 +146,7 @@ def _apply(
         batch[-1].id,
         lambda session: projection.write(session, prepared),
     )
-    if any(n.topic.endswith(ERASURE_TOPIC) for n in batch):
-        store.shred()
+    store.shred_after(any(n.topic.endswith(ERASURE_TOPIC) for n in batch))
 
 
 def _quarantine(
@@ -226,8 +225,7 @@ def _apply_together(
         for projection in group:
             _apply_or_split(store, projection, position, batch, quarantined)
         return
-    if any(n.topic.endswith(ERASURE_TOPIC) for n in batch):
-        store.shred()
+    store.shred_after(any(n.topic.endswith(ERASURE_TOPIC) for n in batch))
 
 
 def _writer(projection: Projection, prepared: Any) -> Callable[[Session], None]:

@@ -162,6 +162,10 @@ class Session:
         return rows[0] if rows else None
 
 
+SHRED_RETRY = 10.0
+"""Seconds between tries of a shredding a reader kept from finishing (each waits up to
+:data:`LOG_PATIENCE`)."""
+
 READ_MODEL_FILE = ".read-models.sqlite"
 """On SQLite, a tenant's read models live beside its events file, under this ending."""
 
@@ -214,6 +218,8 @@ class ReadModelStore:
         self._reads = threading.local()
         self.memo: dict[str, Any] = {}
         """What projections keep between batches in this process (e.g. folded cases)."""
+        self.shred_owed = 0.0
+        """When the last :meth:`shred` a reader kept from finishing was tried (0: none owed)."""
         self.events = application.recorder
         datastore = application.factory.datastore
         self.datastore = datastore
@@ -262,11 +268,21 @@ class ReadModelStore:
     def shred(self) -> bool:
         """Leave no copy of rows an erasure rewrote: on SQLite the write-ahead log keeps
         the pages as they were until it is checkpointed, so checkpoint and truncate it
-        (:func:`truncate_log`; False when a reader kept it, until the next wissing).
-        (PostgreSQL keeps dead rows until VACUUM; no query or dump shows them.)"""
+        (:func:`truncate_log`; False when a reader kept it: then :attr:`shred_owed`, and
+        :meth:`shred_after` tries again after the next batch, at most every
+        :data:`SHRED_RETRY` seconds). (PostgreSQL keeps dead rows until VACUUM; no query
+        or dump shows them.)"""
         if self.is_postgres:
             return True
-        return truncate_log(self.datastore, self.application.slug, "read models")
+        done = truncate_log(self.datastore, self.application.slug, "read models")
+        self.shred_owed = 0.0 if done else time.monotonic()
+        return done
+
+    def shred_after(self, erased: bool) -> None:
+        """After a batch: shred when it held an erasure, or when an earlier shredding is
+        owed and was last tried :data:`SHRED_RETRY` seconds ago."""
+        if erased or (self.shred_owed and time.monotonic() - self.shred_owed > SHRED_RETRY):
+            self.shred()
 
     # --- the events ----------------------------------------------------------------
 

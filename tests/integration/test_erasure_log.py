@@ -12,6 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
+from projections import store as read_model_store
 from projections.store import ReadModelStore, read_model_file
 from service.application import retention
 from service.application.tenancy import Tenancy
@@ -87,7 +90,9 @@ def test_a_log_a_reader_holds_is_told_and_truncated_by_the_next_run(
     assert holding(store_contents(settings, slug, key), key) == []
 
 
-def test_the_read_models_log_a_reader_holds_is_told(tenancy: Tenancy, settings: Settings) -> None:
+def test_the_read_models_log_a_reader_holds_is_told(
+    tenancy: Tenancy, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     slug, app, _ = seeded(tenancy)
     store = ReadModelStore(app)
     file = (
@@ -101,10 +106,14 @@ def test_the_read_models_log_a_reader_holds_is_told(tenancy: Tenancy, settings: 
                 session.execute("CREATE TABLE IF NOT EXISTS scratch (n INTEGER)")
         shredded = store.shred()
     if file is not None:
-        assert shredded is False
+        assert shredded is False and store.shred_owed
         assert [getattr(record, "tenant", None) for record in logged] == [slug]
         assert "read models" in logged[0].getMessage()
     else:
-        assert shredded is True and logged == []
+        assert shredded is True and logged == [] and not store.shred_owed
+    # The owed shredding is tried again after a later batch without an erasure.
+    monkeypatch.setattr(read_model_store, "SHRED_RETRY", 0.0)
     with warnings() as logged:
+        store.shred_after(False)
+        assert logged == [] and not store.shred_owed
         assert store.shred() is True and logged == []
