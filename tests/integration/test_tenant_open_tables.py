@@ -9,8 +9,11 @@ the note written.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
+
+import pytest
 
 from domain.access import Actor
 from service.application.tenancy import Tenancy
@@ -41,13 +44,22 @@ def has_table(app: Any, name: str) -> bool:
         return cursor.fetchone() is not None
 
 
-def reopened(tenancy: Tenancy, slug: str) -> Any:
-    """The tenant as a process that never opened it before opens it."""
-    return Tenancy(tenancy.settings).tenant(slug)
+@pytest.fixture
+def reopened(tenancy: Tenancy) -> Iterator[Callable[[str], Any]]:
+    """Opens a tenant as a process that never opened it before does (its own pool)."""
+    opened: list[Tenancy] = []
+
+    def reopen(slug: str) -> Any:
+        opened.append(Tenancy(tenancy.settings))
+        return opened[-1].tenant(slug)
+
+    yield reopen
+    for other in opened:
+        other.close()
 
 
 def test_a_store_made_by_this_release_is_opened_without_making_its_tables(
-    tenancy: Tenancy,
+    tenancy: Tenancy, reopened: Callable[[str], Any]
 ) -> None:
     slug = unique_slug("tm")
     _, app, case_id, _ = tenant_with_case(tenancy, slug, ACTOR, sick_days=10)
@@ -55,32 +67,36 @@ def test_a_store_made_by_this_release_is_opened_without_making_its_tables(
     assert has_table(app, HEADS), "the Merkle log's tables are made with the others"
 
     execute(app, f"DROP TABLE {{p}}{HEADS}")  # gone behind the note's back
-    other = reopened(tenancy, slug)
+    other = reopened(slug)
     assert not has_table(other, HEADS), "the note matched: no table was made"
     other.record(case_id, "notitie", ACTOR, on=date.today(), kind="contact", text="t")
     assert other.case(case_id, ACTOR).version == app.case(case_id, ACTOR).version
 
 
-def test_a_store_of_an_earlier_release_gets_its_tables_and_the_note(tenancy: Tenancy) -> None:
+def test_a_store_of_an_earlier_release_gets_its_tables_and_the_note(
+    tenancy: Tenancy, reopened: Callable[[str], Any]
+) -> None:
     slug = unique_slug("tm")
     _, app, case_id, _ = tenant_with_case(tenancy, slug, ACTOR, sick_days=10)
     execute(app, f"DROP TABLE {{p}}{TABLES_MADE}")  # as an earlier release left it
     execute(app, f"DROP TABLE {{p}}{HEADS}")
 
     before = app.case(case_id, ACTOR).version
-    other = reopened(tenancy, slug)
+    other = reopened(slug)
     assert has_table(other, HEADS)
     assert tables_made(other.recorder) == table_fingerprint(other.recorder)
     other.record(case_id, "notitie", ACTOR, on=date.today(), kind="contact", text="t")
     assert other.case(case_id, ACTOR).version == before + 1
 
 
-def test_a_store_noted_by_another_release_gets_its_tables_made_again(tenancy: Tenancy) -> None:
+def test_a_store_noted_by_another_release_gets_its_tables_made_again(
+    tenancy: Tenancy, reopened: Callable[[str], Any]
+) -> None:
     slug = unique_slug("tm")
     _, app, _, _ = tenant_with_case(tenancy, slug, ACTOR, sick_days=10)
     execute(app, f"UPDATE {{p}}{TABLES_MADE} SET fingerprint = 'another release'")
     execute(app, f"DROP TABLE {{p}}{HEADS}")
 
-    other = reopened(tenancy, slug)
+    other = reopened(slug)
     assert has_table(other, HEADS)
     assert tables_made(other.recorder) == table_fingerprint(other.recorder)
