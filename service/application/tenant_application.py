@@ -44,8 +44,7 @@ from service.application.errors import (
     Replay,
 )
 from service.operations.metrics import EVENTS_APPENDED
-from service.persistence.personal_data import _CREATE as CREATE_KEYS  # the key table
-from service.persistence.personal_data import CaseKeys, Erasure
+from service.persistence.personal_data import CREATE_KEYS, CaseKeys, Erasure
 from service.persistence.recorders import (
     IdempotentResponse,
     StoredDocument,

@@ -52,12 +52,13 @@ REMEMBERED_SECONDS = 2.0
 SECURE_DELETE = "PRAGMA secure_delete = ON"
 """SQLite overwrites what a delete frees with zeros, so no freed page keeps a key or a byte."""
 
-_CREATE = {
+CREATE_KEYS = {
     "sqlite": f"CREATE TABLE IF NOT EXISTS {KEYS} (case_id TEXT PRIMARY KEY, "
     "data_key BLOB NOT NULL, created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
     "postgres": "CREATE TABLE IF NOT EXISTS {keys} (case_id text PRIMARY KEY, "
     "data_key bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
 }
+"""The key table, by kind of store (also counted in the store's digest of its tables)."""
 
 _ready: weakref.WeakSet[Any] = weakref.WeakSet()
 """The recorders whose store has the key table already (checked once per process)."""
@@ -196,7 +197,7 @@ class CaseKeys:
         if self.recorder not in _ready:
             with self.recorder.datastore.transaction(commit=True) as cursor:
                 kind = "postgres" if self.postgres else "sqlite"
-                cursor.execute(_CREATE[kind].format(keys=self.table))
+                cursor.execute(CREATE_KEYS[kind].format(keys=self.table))
             _ready.add(self.recorder)
         with self.recorder.datastore.transaction(commit=write) as cursor:
             yield cursor
