@@ -230,9 +230,9 @@ class TenantApplication(TenantReads, CaseRecords):
                     aggregate, idempotency=stored, document=document, erasure=shred
                 )
             except OperationalError as error:
-                # On PostgreSQL a twin request that recorded first can make our save fail
-                # as an aborted pipeline rather than an integrity error: answer as the
-                # twin did.
+                # A save that lost to a twin request usually fails as an integrity error
+                # (below; the one-pipeline save reports the duplicate key so); should the
+                # store report it otherwise, answer as the twin did when its answer is kept.
                 if idempotency is None or store_unavailable(error):
                     raise
                 self._replay_if_answered(idempotency)
