@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.access import Actor
 from service.application.tenancy import Tenancy
-from tests.benchmarks.setup import bench_settings, bench_tenant, store_arguments
+from tests.benchmarks.setup import bench_settings, bench_tenant, in_threads, store_arguments
 from tests.served import cli_env
 
 ACTOR = Actor("bench", "casemanager")
@@ -52,26 +51,6 @@ class Counter(Aggregate):
         self.count += 1
 
 
-def run(clients: int, seconds: float, call: Callable[[int], Any]) -> tuple[int, float]:
-    """Calls made and time taken, ``clients`` threads each calling ``call(its index)``
-    for ``seconds``."""
-    counts = [0] * clients
-    end = time.perf_counter() + seconds
-
-    def client(index: int) -> None:
-        while time.perf_counter() < end:
-            call(index)
-            counts[index] += 1
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts), time.perf_counter() - started
-
-
 def rates(
     clients: int,
     seconds: float,
@@ -83,7 +62,7 @@ def rates(
     totals = {anchor: [0, 0.0], result: [0, 0.0]}
     for _ in range(rounds):
         for call, total in totals.items():
-            count, elapsed = run(clients, seconds / rounds, call)
+            count, elapsed = in_threads(clients, seconds / rounds, call)
             total[0] += count
             total[1] += elapsed
     return totals[anchor][0] / totals[anchor][1], totals[result][0] / totals[result][1]

@@ -49,7 +49,7 @@ from projections.case_list import CaseList
 from service.application.tenancy import Tenancy
 from service.operations.projection_runner import PROJECTIONS
 from tests.api.payloads import step_body
-from tests.benchmarks.setup import bench_settings, store_arguments
+from tests.benchmarks.setup import bench_settings, in_threads, store_arguments
 from tests.seeding import tenant_with_case
 from tests.served import cli_env, free_port, start_server, stop_server
 
@@ -195,31 +195,24 @@ def throughput(
     slugs = list(tenants)
     statuses: dict[int, int] = {}
     lock = threading.Lock()
-    end = time.perf_counter() + seconds
+    rngs = [random.Random(index) for index in range(clients)]
+    sessions = [requests.Session() for _ in range(clients)]
+    body = step_body("notitie")
 
-    def client(index: int) -> None:
-        rng = random.Random(index)
-        http = requests.Session()
-        body = step_body("notitie")
-        while time.perf_counter() < end:
-            tenant = tenants[rng.choice(slugs)]
-            case = tenant.cases[index % len(tenant.cases)]
-            answer = http.post(
-                f"{base}/v1/cases/{case}/notitie",
-                json=body,
-                headers={"Authorization": f"Bearer {tenant.key}"},
-                timeout=60,
-            )
-            with lock:
-                statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+    def post(index: int) -> None:
+        tenant = tenants[rngs[index].choice(slugs)]
+        case = tenant.cases[index % len(tenant.cases)]
+        answer = sessions[index].post(
+            f"{base}/v1/cases/{case}/notitie",
+            json=body,
+            headers={"Authorization": f"Bearer {tenant.key}"},
+            timeout=60,
+        )
+        with lock:
+            statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses.get(201, 0) / (time.perf_counter() - started), statuses
+    _, took = in_threads(clients, seconds, post)
+    return statuses.get(201, 0) / took, statuses
 
 
 def visit_every_tenant(base: str, tenants: dict[str, Seeded], clients: int) -> float:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,3 +41,23 @@ def bench_tenant(tenancy: Tenancy, actor: Any) -> tuple[str, str, TenantApplicat
         actor, name="W", kvk_number=None, eigenrisicodrager_zw=False, eigenrisicodrager_wga=False
     )
     return slug, key, app, str(employer.aggregate.id)
+
+
+def in_threads(clients: int, seconds: float, call: Callable[[int], Any]) -> tuple[int, float]:
+    """Calls made and time taken, ``clients`` threads each calling ``call(its index)``
+    for ``seconds``."""
+    counts = [0] * clients
+    end = time.perf_counter() + seconds
+
+    def client(index: int) -> None:
+        while time.perf_counter() < end:
+            call(index)
+            counts[index] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts), time.perf_counter() - started
