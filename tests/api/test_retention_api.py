@@ -279,12 +279,14 @@ def test_after_erasure_no_byte_of_the_employee_is_left_in_the_store(
     admin: Api, employer_id: str, admin_slug: str, settings: Settings
 ) -> None:
     """The events, the key table, the answers kept for retries and the read models (once
-    caught up) hold no name or personnel number: the tenant's whole schema dumped, or
+    caught up) hold no name, personnel number, date of birth or document title naming the
+    employee: the tenant's whole schema dumped, or
     every SQLite file of the data directory, write-ahead logs included (the runner
     shreds the read models' log right after it applied the erasure, so the files are
     read until that is done)."""
-    name, number = "Zeldzame Naam Fictief", "PX-4711"
-    body = case_body(employer_id, employee={"name": name, "personnel_number": number})
+    name, number, born = "Zeldzame Naam Fictief", "PX-4711", "1961-04-17"
+    employee = {"name": name, "personnel_number": number, "date_of_birth": born}
+    body = case_body(employer_id, employee=employee)
     body.update(first_sick_day=FIRST, reported_on=FIRST)
     # Sent with Idempotency-Key, the opening's answer (name and all) is kept for retries.
     opened = admin.post("/v1/cases", body, headers={"Idempotency-Key": "opening-4711"})
@@ -313,11 +315,11 @@ def test_after_erasure_no_byte_of_the_employee_is_left_in_the_store(
     caught_up = f"min_position={erased.json()['position']}"
     for path in ("/v1/cases", f"/v1/cases/{case_id}/audit-trail", "/v1/worklist"):
         assert admin.get(f"{path}?{caught_up}").status_code == 200
-    stored = store_contents(settings, admin_slug, name, number)
+    stored = store_contents(settings, admin_slug, name, number, born, title)
     if settings.database_url:
         assert b"case_keys" in stored["pg_dump"]
     assert any(b"Bewaartermijn verstreken" in content for content in stored.values())
-    assert holding(stored, name, number, title) == []
+    assert holding(stored, name, number, born, title) == []
     trail = admin.get(f"/v1/cases/{case_id}/audit-trail").json()["entries"]
     assert ERASED in next(e["summary_nl"] for e in trail if e["type"] == "document")
 
