@@ -280,7 +280,7 @@ class Case(Aggregate):
         step.check(Proposed(self, values, on, legal_date(recorded_at)))
         data = step.data(values)
         paths = personal_paths(step, data)
-        self._record(_EVENT_CLASSES[step.event], on, by, recorded_at, data, paths)
+        self.record_checked(_EVENT_CLASSES[step.event], on, by, recorded_at, data, paths)
 
     def correctie(
         self,
@@ -343,7 +343,7 @@ class Case(Aggregate):
         )
         paths = personal_paths(CORRECTIE, data)
         paths += personal_paths(step, data.get("replacement") or {}, "replacement.")
-        self._record(Case.Correctie, on, by, recorded_at, data, paths)
+        self.record_checked(Case.Correctie, on, by, recorded_at, data, paths)
 
     # --- recording ---------------------------------------------------------------
 
@@ -364,7 +364,7 @@ class Case(Aggregate):
         if on > today:
             raise DomainError(f"occurred_on {on} lies in the future", "occurred_on")
 
-    def _record(
+    def record_checked(
         self,
         event_class: type[Case.Event],
         on: date,
@@ -373,15 +373,12 @@ class Case(Aggregate):
         data: dict[str, Any],
         paths: list[str],
     ) -> None:
-        """Chain and trigger the event (its rules were checked by the caller)."""
+        """Chain and trigger the event (its rules were checked by the caller; public for the
+        legal hold and the wissing, recorded on a closed case too: ``domain.retention``)."""
         envelope = new_envelope(
             self.id, self.version + 1, event_class, on, recorded_at, by, data, self.head_hash, paths
         )
         self.trigger_event(event_class, timestamp=recorded_at, **envelope)
-
-    record_checked = _record
-    """Public: a step whose rules its caller checked, recorded on a closed case too (the
-    legal hold and the wissing, ``domain.retention``)."""
 
 
 def _declare(step: Step) -> type[Case.Event]:

@@ -202,7 +202,7 @@ class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules, TrajectoryRules):
         for fact in sorted(facts, key=lambda f: (f.occurred_on, f.version)):
             self.by_type.setdefault(fact.type, []).append(fact)
         self.periods = sick_periods_of(facts)
-        self.ended_on = _ended_on(facts, self.periods, regime)
+        self.ended_on = obligations_end(facts, self.periods, regime)
         self.verlenging_weeks = sum(
             int(f.data.get("weeks", 0)) for f in self._all("verlenging_loondoorbetaling")
         )
@@ -426,7 +426,7 @@ class _Rules(AdviceRules, RegimeRules, RivRules, Spoor2Rules, TrajectoryRules):
         return found[0] if found else None
 
 
-def _ended_on(facts: list[Fact], periods: list, regime: Regime) -> date | None:
+def obligations_end(facts: list[Fact], periods: list, regime: Regime) -> date | None:
     """Obligations end when the case ends: full recovery, afsluiting (Werkwijzer Poortwachter),
     or leaving employment while sick, unless the employer carries the Ziektewet itself and
     so the ex-employee's reintegration (eigenrisicodrager ZW; uwv.nl)."""
@@ -440,8 +440,3 @@ def _ended_on(facts: list[Fact], periods: list, regime: Regime) -> date | None:
     if closing is not None:
         ends.append(closing.occurred_on)
     return min(ends) if ends else None
-
-
-obligations_end = _ended_on
-"""When a case's obligations end, by its facts, sick periods and regime (public: the
-retention term counts from it, ``domain.retention``)."""

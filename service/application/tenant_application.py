@@ -3,7 +3,7 @@
 The commands are here; what they read, and how a case is verified from its
 records as stored, are beside (:mod:`.case_reads`, :mod:`.case_records`).
 One instance per tenant, on the tenant's own store. Commands follow one
-path (:meth:`TenantApplication._command`): load, check the expected version,
+path (:meth:`TenantApplication.command`): load, check the expected version,
 let the aggregate decide, save — with the idempotent response in the same
 transaction — and retry a lost race on the same case a bounded number of
 times when the client did not ask for a specific version.
@@ -131,7 +131,7 @@ class TenantApplication(TenantReads, CaseRecords):
     def register_employer(
         self, by: Actor, *, idempotency: IdempotentRequest | None = None, **fields: Any
     ) -> Recorded:
-        return self._command(
+        return self.command(
             lambda: Employer(actor=by.id, role=by.role, **fields), lambda _: None, idempotency
         )
 
@@ -150,7 +150,7 @@ class TenantApplication(TenantReads, CaseRecords):
             raise DomainError("no such employer in this tenant", "employer_id") from None
         if not by.sees(str(employer_id)):
             raise DomainError("this key is not scoped to that employer", "employer_id")
-        return self._command(
+        return self.command(
             lambda: Case.open_with_ziekmelding(by=by, employer_id=str(employer_id), **fields),
             lambda _: None,
             idempotency,
@@ -171,7 +171,7 @@ class TenantApplication(TenantReads, CaseRecords):
 
         A document's bytes are stored in the same transaction as its event.
         """
-        return self._command(
+        return self.command(
             lambda: self.case(case_id, by),
             lambda case: getattr(case, step)(by=by, **fields),
             idempotency,
@@ -189,11 +189,11 @@ class TenantApplication(TenantReads, CaseRecords):
             if not current.pending_events:
                 current.change(policy, by.id, by.role)
 
-        return self._command(load, act, None)
+        return self.command(load, act, None)
 
     # --- the one command path ----------------------------------------------------
 
-    def _command(
+    def command(
         self,
         load: Callable[[], A],
         act: Callable[[A], None],
@@ -247,8 +247,6 @@ class TenantApplication(TenantReads, CaseRecords):
             EVENTS_APPENDED.inc(len(events))
             return Recorded(aggregate, events, [r.notification.id for r in recordings])
         raise Conflict("the case kept changing; try again")
-
-    command = _command  # public: for the use cases beside this class (retention)
 
     def _replay_if_answered(self, request: IdempotentRequest) -> None:
         answered = self.recorder.idempotent_response(request.key)  # type: ignore[attr-defined]

@@ -220,7 +220,7 @@ def test_once_the_case_records_its_erasure_every_personal_value_reads_erased() -
     cached = copy.deepcopy(case)
     recorded_at = Case.Event.create_timestamp()
     wissing = {"reason": "bewaartermijn verstreken", "term_years": 2}
-    case._record(Case.Wissing, TODAY, CASEMANAGER, recorded_at, wissing, [])
+    case.record_checked(Case.Wissing, TODAY, CASEMANAGER, recorded_at, wissing, [])
 
     opening, plan, correctie, erasure = case.facts
     assert case.employee == {"name": ERASED}  # as corrected, then erased
